@@ -1,0 +1,204 @@
+package dev.taskruns.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.taskruns.config.Vendor;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import org.hibernate.Session;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The facade's read queries, keyset-paginated. Plain SQL because they rely on PostgreSQL row
+ * comparisons and LATERAL joins that map straight onto the indexes (see docs/query-plans.md).
+ */
+@ApplicationScoped
+@Transactional(Transactional.TxType.SUPPORTS)
+public class RunQueries {
+
+    /** Position in "last runs" order: (source, deviceId) ascending. */
+    public record DeviceKey(String source, String deviceId) {
+    }
+
+    /** Position in "newest first" order: (startedAt, runId, source) descending. */
+    public record RunKey(Instant startedAt, String runId, String source) {
+    }
+
+    private static final String COLUMNS = """
+            SELECT r.source_id, s.vendor, r.device_id, d.device_name, r.task_id, t.task_name, r.run_id,
+                   r.status, r.vendor_status, r.started_at, r.ended_at, r.updated_at, r.error
+            """;
+
+    private final EntityManager em;
+    private final ObjectMapper json;
+
+    public RunQueries(EntityManager em, ObjectMapper json) {
+        this.em = em;
+        this.json = json;
+    }
+
+    /**
+     * The last run of every device (one per source and device) among the runs the filter selects,
+     * in (source, deviceId) order after {@code after}. Without run-narrowing filters this reads the
+     * device table's last-run pointer; with them it probes each device's newest matching run.
+     */
+    public List<RunView> lastRuns(RunFilter filter, DeviceKey after, int limit) {
+        Sql sql = new Sql(COLUMNS + " FROM device d ");
+        if (filter.narrowsRuns()) {
+            sql.append("""
+                    CROSS JOIN LATERAL (
+                        SELECT * FROM run r
+                         WHERE r.device_id = d.device_id AND r.source_id = d.source_id""");
+            runWindow(sql, filter);
+            sql.append(" ORDER BY r.started_at DESC, r.run_id DESC LIMIT 1) r ");
+        } else {
+            sql.append(" JOIN run r ON r.id = d.last_run_id ");
+        }
+        sql.append(" JOIN source s ON s.id = d.source_id ");
+        sql.append(" LEFT JOIN task t ON t.source_id = r.source_id AND t.task_id = r.task_id WHERE true ");
+        sourceAndDevice(sql, filter, "d");
+        statuses(sql, filter);
+        if (after != null) {
+            sql.append(" AND (d.source_id, d.device_id) > (?, ?)", after.source(), after.deviceId());
+        }
+        sql.append(" ORDER BY d.source_id, d.device_id LIMIT ?", limit);
+        return fetch(sql);
+    }
+
+    /** Runs the filter selects, newest first, after {@code after}. */
+    public List<RunView> runs(RunFilter filter, RunKey after, int limit) {
+        Sql sql = new Sql(COLUMNS + """
+                  FROM run r
+                  JOIN source s ON s.id = r.source_id
+                  JOIN device d ON d.source_id = r.source_id AND d.device_id = r.device_id
+                  LEFT JOIN task t ON t.source_id = r.source_id AND t.task_id = r.task_id
+                 WHERE true""");
+        sourceAndDevice(sql, filter, "r");
+        runWindow(sql, filter);
+        statuses(sql, filter);
+        if (after != null) {
+            sql.append(" AND (r.started_at, r.run_id, r.source_id) < (?, ?, ?)",
+                    utc(after.startedAt()), after.runId(), after.source());
+        }
+        sql.append(" ORDER BY r.started_at DESC, r.run_id DESC, r.source_id DESC LIMIT ?", limit);
+        return fetch(sql);
+    }
+
+    private static void sourceAndDevice(Sql sql, RunFilter filter, String alias) {
+        if (!filter.sources().isEmpty()) {
+            sql.append(" AND " + alias + ".source_id = ANY(?)", texts(filter.sources()));
+        }
+        if (filter.vendor() != null) {
+            sql.append(" AND " + alias + ".source_id IN (SELECT id FROM source WHERE vendor = ?)",
+                    filter.vendor().name());
+        }
+        if (!filter.deviceIds().isEmpty()) {
+            sql.append(" AND " + alias + ".device_id = ANY(?)", texts(filter.deviceIds()));
+        }
+    }
+
+    private static void runWindow(Sql sql, RunFilter filter) {
+        if (filter.taskId() != null) {
+            sql.append(" AND r.task_id = ?", filter.taskId());
+        }
+        if (filter.startedAfter() != null) {
+            sql.append(" AND r.started_at >= ?", utc(filter.startedAfter()));
+        }
+        if (filter.startedBefore() != null) {
+            sql.append(" AND r.started_at < ?", utc(filter.startedBefore()));
+        }
+    }
+
+    private static void statuses(Sql sql, RunFilter filter) {
+        if (!filter.statuses().isEmpty()) {
+            sql.append(" AND r.status = ANY(?)", texts(filter.statuses().stream().map(Enum::name).toList()));
+        }
+    }
+
+    private static String[] texts(Collection<String> values) {
+        return values.stream().sorted().toArray(String[]::new);
+    }
+
+    private List<RunView> fetch(Sql sql) {
+        return em.unwrap(Session.class).doReturningWork(c -> {
+            try (PreparedStatement ps = sql.prepare(c); ResultSet rs = ps.executeQuery()) {
+                List<RunView> views = new ArrayList<>();
+                while (rs.next()) {
+                    views.add(view(rs));
+                }
+                return views;
+            }
+        });
+    }
+
+    private RunView view(ResultSet rs) throws SQLException {
+        String error = rs.getString(13);
+        try {
+            return new RunView(
+                    rs.getString(1),
+                    Vendor.valueOf(rs.getString(2)),
+                    rs.getString(3),
+                    rs.getString(4),
+                    rs.getString(5),
+                    rs.getString(6),
+                    rs.getString(7),
+                    RunStatus.valueOf(rs.getString(8)),
+                    rs.getString(9),
+                    instant(rs, 10),
+                    instant(rs, 11),
+                    instant(rs, 12),
+                    error == null ? null : json.readTree(error));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Stored error JSON is unreadable", e);
+        }
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    /** pgjdbc binds OffsetDateTime as timestamptz, independent of the JVM's time zone. */
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    /** SQL text with its parameters, built in one pass so the two never drift apart. */
+    private static final class Sql {
+        private final StringBuilder text;
+        private final List<Object> params = new ArrayList<>();
+
+        Sql(String start) {
+            text = new StringBuilder(start);
+        }
+
+        void append(String fragment, Object... values) {
+            text.append(fragment);
+            params.addAll(List.of(values));
+        }
+
+        PreparedStatement prepare(Connection c) throws SQLException {
+            PreparedStatement ps = c.prepareStatement(text.toString());
+            for (int i = 0; i < params.size(); i++) {
+                Object value = params.get(i);
+                if (value instanceof String[] array) {
+                    ps.setArray(i + 1, c.createArrayOf("text", array));
+                } else {
+                    ps.setObject(i + 1, value);
+                }
+            }
+            return ps;
+        }
+    }
+}

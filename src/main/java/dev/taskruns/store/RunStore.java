@@ -1,0 +1,206 @@
+package dev.taskruns.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import jakarta.transaction.Transactional;
+import org.hibernate.Session;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * The one door into the store: writes a batch of unified runs idempotently in one transaction.
+ * New runs are inserted, changed runs updated, and runs already stored exactly as given are left
+ * untouched (no new row version, {@code updated_at} kept). Tasks and devices are upserted alongside,
+ * and each touched device's last run is recomputed, so "last run" reads never scan all runs.
+ *
+ * <p>Plain {@code INSERT .. SELECT FROM unnest(..) ON CONFLICT} rather than ORM persists: one round
+ * trip per table per batch, an order of magnitude faster than row-at-a-time entity writes.
+ */
+@ApplicationScoped
+public class RunStore {
+
+    private static final String UPSERT_TASKS = """
+            INSERT INTO task AS t (source_id, task_id, task_name)
+            SELECT * FROM unnest(?::text[], ?::text[], ?::text[])
+            ON CONFLICT (source_id, task_id) DO UPDATE
+               SET task_name = excluded.task_name, updated_at = now()
+             WHERE excluded.task_name IS NOT NULL AND t.task_name IS DISTINCT FROM excluded.task_name
+            """;
+
+    private static final String UPSERT_RUNS = """
+            INSERT INTO run AS r (source_id, run_id, device_id, task_id, status, vendor_status,
+                                  started_at, ended_at, error, raw, updated_at)
+            SELECT i.source_id, i.run_id, i.device_id, i.task_id, i.status, i.vendor_status,
+                   i.started_at, i.ended_at, i.error, i.raw, coalesce(i.updated_at, now())
+              FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                          ?::timestamptz[], ?::timestamptz[], ?::jsonb[], ?::jsonb[], ?::timestamptz[])
+                   AS i(source_id, run_id, device_id, task_id, status, vendor_status,
+                        started_at, ended_at, error, raw, updated_at)
+            ON CONFLICT (source_id, run_id) DO UPDATE
+               SET device_id = excluded.device_id, task_id = excluded.task_id, status = excluded.status,
+                   vendor_status = excluded.vendor_status, started_at = excluded.started_at,
+                   ended_at = excluded.ended_at, error = excluded.error, raw = excluded.raw,
+                   updated_at = excluded.updated_at
+             WHERE (r.device_id, r.task_id, r.status, r.vendor_status, r.started_at, r.ended_at, r.error, r.raw)
+                   IS DISTINCT FROM
+                   (excluded.device_id, excluded.task_id, excluded.status, excluded.vendor_status,
+                    excluded.started_at, excluded.ended_at, excluded.error, excluded.raw)
+            RETURNING r.source_id, (xmax = 0) AS inserted
+            """;
+
+    /** Recomputes the last run of each touched device (one index probe each) and keeps known names. */
+    private static final String REFRESH_DEVICES = """
+            INSERT INTO device AS d (source_id, device_id, device_name, last_run_id)
+            SELECT i.source_id, i.device_id, i.device_name, last.id
+              FROM unnest(?::text[], ?::text[], ?::text[]) AS i(source_id, device_id, device_name)
+              CROSS JOIN LATERAL (
+                    SELECT r.id FROM run r
+                     WHERE r.device_id = i.device_id AND r.source_id = i.source_id
+                     ORDER BY r.started_at DESC, r.run_id DESC
+                     LIMIT 1) last
+            ON CONFLICT (source_id, device_id) DO UPDATE
+               SET device_name = coalesce(excluded.device_name, d.device_name),
+                   last_run_id = excluded.last_run_id, updated_at = now()
+             WHERE d.last_run_id IS DISTINCT FROM excluded.last_run_id
+                OR (excluded.device_name IS NOT NULL AND d.device_name IS DISTINCT FROM excluded.device_name)
+            """;
+
+    private static final String COUNT_RUNS = "UPDATE source SET runs_stored = runs_stored + ? WHERE id = ?";
+
+    private static final Comparator<UnifiedRun> BY_KEY =
+            Comparator.comparing(UnifiedRun::source).thenComparing(UnifiedRun::runId);
+
+    private final EntityManager em;
+    private final ObjectMapper json;
+
+    public RunStore(EntityManager em, ObjectMapper json) {
+        this.em = em;
+        this.json = json;
+    }
+
+    /**
+     * Writes the batch in the caller's transaction (or a new one). A run given twice in one batch is
+     * written once, the later record winning. Sources must already exist (see SourceRegistry).
+     */
+    @Transactional
+    public WriteResult write(List<UnifiedRun> batch) {
+        if (batch.isEmpty()) {
+            return WriteResult.EMPTY;
+        }
+        // Sorted keys: concurrent writers lock rows in the same order, so they cannot deadlock.
+        Map<List<String>, UnifiedRun> latest = new LinkedHashMap<>();
+        batch.stream().sorted(BY_KEY).forEach(run -> latest.put(List.of(run.source(), run.runId()), run));
+        List<UnifiedRun> runs = List.copyOf(latest.values());
+        return em.unwrap(Session.class).doReturningWork(c -> {
+            upsertTasks(c, runs);
+            WriteResult result = upsertRuns(c, runs);
+            refreshDevices(c, runs);
+            return result;
+        });
+    }
+
+    private void upsertTasks(Connection c, List<UnifiedRun> runs) throws SQLException {
+        List<UnifiedRun> rows = onePer(runs, UnifiedRun::taskId, UnifiedRun::taskName);
+        try (PreparedStatement ps = c.prepareStatement(UPSERT_TASKS)) {
+            ps.setArray(1, texts(c, rows, UnifiedRun::source));
+            ps.setArray(2, texts(c, rows, UnifiedRun::taskId));
+            ps.setArray(3, texts(c, rows, UnifiedRun::taskName));
+            ps.executeUpdate();
+        }
+    }
+
+    private WriteResult upsertRuns(Connection c, List<UnifiedRun> runs) throws SQLException {
+        Map<String, Integer> insertedPerSource = new HashMap<>();
+        int inserted = 0;
+        int updated = 0;
+        try (PreparedStatement ps = c.prepareStatement(UPSERT_RUNS)) {
+            ps.setArray(1, texts(c, runs, UnifiedRun::source));
+            ps.setArray(2, texts(c, runs, UnifiedRun::runId));
+            ps.setArray(3, texts(c, runs, UnifiedRun::deviceId));
+            ps.setArray(4, texts(c, runs, UnifiedRun::taskId));
+            ps.setArray(5, texts(c, runs, r -> r.status().name()));
+            ps.setArray(6, texts(c, runs, UnifiedRun::vendorStatus));
+            ps.setArray(7, texts(c, runs, r -> iso(r.startedAt())));
+            ps.setArray(8, texts(c, runs, r -> iso(r.endedAt())));
+            ps.setArray(9, texts(c, runs, r -> toJson(r.error())));
+            ps.setArray(10, texts(c, runs, r -> toJson(r.raw())));
+            ps.setArray(11, texts(c, runs, r -> iso(r.vendorUpdatedAt())));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    if (rs.getBoolean(2)) {
+                        inserted++;
+                        insertedPerSource.merge(rs.getString(1), 1, Integer::sum);
+                    } else {
+                        updated++;
+                    }
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(COUNT_RUNS)) {
+            for (Map.Entry<String, Integer> e : new TreeMap<>(insertedPerSource).entrySet()) {
+                ps.setLong(1, e.getValue());
+                ps.setString(2, e.getKey());
+                ps.addBatch();
+            }
+            ps.executeBatch();
+        }
+        return new WriteResult(inserted, updated, runs.size() - inserted - updated);
+    }
+
+    private void refreshDevices(Connection c, List<UnifiedRun> runs) throws SQLException {
+        List<UnifiedRun> rows = onePer(runs, UnifiedRun::deviceId, UnifiedRun::deviceName);
+        try (PreparedStatement ps = c.prepareStatement(REFRESH_DEVICES)) {
+            ps.setArray(1, texts(c, rows, UnifiedRun::source));
+            ps.setArray(2, texts(c, rows, UnifiedRun::deviceId));
+            ps.setArray(3, texts(c, rows, UnifiedRun::deviceName));
+            ps.executeUpdate();
+        }
+    }
+
+    /**
+     * One run per (source, key) in key order, preferring the last one that carries a name: the
+     * rows for the task and device upserts.
+     */
+    private static List<UnifiedRun> onePer(List<UnifiedRun> runs, Function<UnifiedRun, String> key,
+                                           Function<UnifiedRun, String> name) {
+        Map<String, Map<String, UnifiedRun>> bySource = new TreeMap<>();
+        runs.forEach(run -> bySource.computeIfAbsent(run.source(), s -> new TreeMap<>())
+                .merge(key.apply(run), run, (old, neu) -> name.apply(neu) != null ? neu : old));
+        return bySource.values().stream().flatMap(m -> m.values().stream()).toList();
+    }
+
+    private static Array texts(Connection c, List<UnifiedRun> rows, Function<UnifiedRun, String> column)
+            throws SQLException {
+        return c.createArrayOf("text", rows.stream().map(column).toArray());
+    }
+
+    private static String iso(Instant instant) {
+        return instant == null ? null : instant.toString();
+    }
+
+    private String toJson(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        try {
+            return json.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("Cannot serialise JSON", e);
+        }
+    }
+}
