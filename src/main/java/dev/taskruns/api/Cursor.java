@@ -39,12 +39,15 @@ final class Cursor {
             throw malformed();
         }
         String[] fields = text.split("\\|", -1);
-        if (fields.length != 3 + parts || !VERSION.equals(fields[0])) {
+        if (fields.length < 3 || !VERSION.equals(fields[0])) {
             throw malformed();
         }
         if (!kind.equals(fields[1]) || !fingerprint(query).equals(fields[2])) {
             throw new InvalidParametersException(PARAMETER, "this cursor was issued for a different endpoint or "
                     + "different filters; repeat the query that returned it, or start again without a cursor");
+        }
+        if (fields.length != 3 + parts) {
+            throw malformed();
         }
         try {
             return Arrays.stream(fields, 3, fields.length).map(p -> URLDecoder.decode(p, StandardCharsets.UTF_8)).toList();

@@ -126,8 +126,12 @@ public class RunQueries {
         }
     }
 
-    private static String[] texts(Collection<String> values) {
-        return values.stream().sorted().toArray(String[]::new);
+    private static TextArray texts(Collection<String> values) {
+        return new TextArray(values.stream().sorted().toArray(String[]::new));
+    }
+
+    /** A text[] parameter (a bare String[] would be spread by the varargs of {@link Sql#append}). */
+    private record TextArray(String[] values) {
     }
 
     private List<RunView> fetch(Sql sql) {
@@ -192,8 +196,8 @@ public class RunQueries {
             PreparedStatement ps = c.prepareStatement(text.toString());
             for (int i = 0; i < params.size(); i++) {
                 Object value = params.get(i);
-                if (value instanceof String[] array) {
-                    ps.setArray(i + 1, c.createArrayOf("text", array));
+                if (value instanceof TextArray array) {
+                    ps.setArray(i + 1, c.createArrayOf("text", array.values()));
                 } else {
                     ps.setObject(i + 1, value);
                 }

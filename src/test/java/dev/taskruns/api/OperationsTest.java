@@ -1,0 +1,66 @@
+package dev.taskruns.api;
+
+import dev.taskruns.store.RunStore;
+import dev.taskruns.support.Database;
+import dev.taskruns.support.PostgresResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.nullValue;
+
+@QuarkusTest
+@WithTestResource(PostgresResource.class)
+class OperationsTest {
+
+    @Inject
+    Database db;
+
+    @Inject
+    RunStore store;
+
+    @Test
+    void sourcesComeFromConfigurationWithTheirStoredState() {
+        FacadeFixture.load(db, store);
+        RestAssured.get("/api/v1/sources").then().statusCode(200)
+                .body("id", org.hamcrest.Matchers.contains("alpha", "beta", "gamma"))
+                .body("find { it.id == 'alpha' }.vendor", equalTo("ESET"))
+                .body("find { it.id == 'alpha' }.runsStored", equalTo(5))
+                .body("find { it.id == 'gamma' }.vendor", equalTo("ALIBABA"))
+                .body("find { it.id == 'gamma' }.enabled", equalTo(true))
+                .body("find { it.id == 'gamma' }.state", equalTo("IDLE"))
+                .body("find { it.id == 'gamma' }.lastError", nullValue());
+    }
+
+    @Test
+    void readyOnlyWithTheDatabaseUpAndMigrated() {
+        RestAssured.get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        RestAssured.get("/q/health/ready").then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.name", hasItem("Database migrations"))
+                .body("checks.find { it.name == 'Database migrations' }.data.pending", equalTo(0));
+    }
+
+    @Test
+    void metricsAreExposedForPrometheus() {
+        RestAssured.get("/q/metrics").then().statusCode(200).body(containsString("http_server_requests"));
+    }
+
+    @Test
+    void everyEndpointIsDocumentedInOpenApi() {
+        RestAssured.given().accept("application/json").get("/q/openapi").then().statusCode(200)
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/last-runs"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/devices/{deviceId}/last-run"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/devices/{deviceId}/runs"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/runs"))
+                .body("paths", org.hamcrest.Matchers.hasKey("/api/v1/sources"))
+                .body("components.schemas", org.hamcrest.Matchers.hasKey("Run"))
+                .body("components.schemas", org.hamcrest.Matchers.hasKey("Problem"))
+                .body("paths.'/api/v1/last-runs'.get.parameters.name", hasItem("cursor"));
+    }
+}

@@ -1,0 +1,29 @@
+package dev.taskruns.support;
+
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+
+/** Test access to the store: wipe it between tests and read single values. */
+@ApplicationScoped
+public class Database {
+
+    private final EntityManager em;
+
+    public Database(EntityManager em) {
+        this.em = em;
+    }
+
+    /** Removes all runs, devices, tasks and checkpoints; sources keep their rows with zeroed counters. */
+    public void clear() {
+        QuarkusTransaction.requiringNew().run(() -> {
+            em.createNativeQuery("TRUNCATE device, run, task, sync_checkpoint").executeUpdate();
+            em.createNativeQuery("UPDATE source SET runs_stored = 0, state = 'IDLE', last_error = NULL, "
+                    + "last_error_at = NULL, last_sync_started_at = NULL, last_sync_succeeded_at = NULL").executeUpdate();
+        });
+    }
+
+    public Object single(String sql) {
+        return QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(sql).getSingleResult());
+    }
+}
