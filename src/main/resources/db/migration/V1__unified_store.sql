@@ -11,6 +11,9 @@ CREATE TABLE source (
     last_sync_succeeded_at timestamptz,
     last_error             text,
     last_error_at          timestamptz,
+    -- shared by all replicas: when the next cycle is due, and how many cycles failed in a row
+    next_sync_at           timestamptz,
+    consecutive_failures   integer     NOT NULL DEFAULT 0,
     -- kept by the batch write (+ rows it inserts) so /sources never counts a million rows
     runs_stored            bigint      NOT NULL DEFAULT 0,
     CONSTRAINT source_id_format CHECK (id ~ '^[a-z][a-z0-9]{0,39}$')

@@ -3,13 +3,21 @@ package dev.taskruns.api;
 import dev.taskruns.config.Sources;
 import dev.taskruns.store.SourceEntity;
 import dev.taskruns.store.SourceRepository;
+import dev.taskruns.sync.SyncEngine;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
+import java.net.URI;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -23,10 +31,12 @@ public class SourcesResource {
 
     private final Sources sources;
     private final SourceRepository repository;
+    private final SyncEngine engine;
 
-    public SourcesResource(Sources sources, SourceRepository repository) {
+    public SourcesResource(Sources sources, SourceRepository repository, SyncEngine engine) {
         this.sources = sources;
         this.repository = repository;
+        this.engine = engine;
     }
 
     @GET
@@ -35,5 +45,24 @@ public class SourcesResource {
         Map<String, SourceEntity> stored = repository.listAll().stream()
                 .collect(Collectors.toMap(s -> s.id, Function.identity()));
         return sources.all().stream().map(def -> SourceDto.of(def, stored.get(def.id()))).toList();
+    }
+
+    @POST
+    @Path("/{id}/sync")
+    @Operation(summary = "Start a sync cycle of one source now",
+            description = "Accepted (202) when a cycle starts; 409 while one of this source runs on any replica.")
+    @APIResponse(responseCode = "202", description = "A cycle has started; follow it on GET /api/v1/sources")
+    @APIResponse(responseCode = "404", description = "No such source",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "409", description = "A cycle is running, or the source is disabled or unsupported",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response sync(@PathParam("id") String id) {
+        return switch (engine.trigger(id)) {
+            case STARTED -> Response.accepted().location(URI.create("/api/v1/sources")).build();
+            case ALREADY_RUNNING -> throw new ConflictProblem("A sync cycle of source '" + id + "' is already running");
+            case DISABLED -> throw new ConflictProblem("Source '" + id + "' is disabled (taskruns.sources." + id + ".enabled)");
+            case UNSUPPORTED -> throw new ConflictProblem("Source '" + id + "' has no connector in this build");
+            case UNKNOWN_SOURCE -> throw new NotFoundProblem("No source '" + id + "' is configured");
+        };
     }
 }

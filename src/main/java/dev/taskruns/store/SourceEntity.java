@@ -42,6 +42,12 @@ public class SourceEntity extends PanacheEntityBase {
     @Column(name = "last_error_at")
     public Instant lastErrorAt;
 
+    @Column(name = "next_sync_at")
+    public Instant nextSyncAt;
+
+    @Column(name = "consecutive_failures", nullable = false)
+    public int consecutiveFailures;
+
     @Column(name = "runs_stored", nullable = false)
     public long runsStored;
 }

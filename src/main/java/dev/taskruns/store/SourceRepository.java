@@ -4,9 +4,16 @@ import dev.taskruns.config.SourceDefinition;
 import dev.taskruns.config.Sources;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.annotation.Priority;
+import jakarta.interceptor.Interceptor;
 import jakarta.transaction.Transactional;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.function.IntFunction;
 
 /**
  * Source rows mirror the configuration: registered at start-up so runs can reference them.
@@ -16,7 +23,7 @@ import jakarta.transaction.Transactional;
 public class SourceRepository implements PanacheRepositoryBase<SourceEntity, String> {
 
     @Transactional
-    void register(@Observes StartupEvent start, Sources sources) {
+    void register(@Observes @Priority(Interceptor.Priority.APPLICATION) StartupEvent start, Sources sources) {
         sources.all().forEach(this::register);
     }
 
@@ -34,5 +41,57 @@ public class SourceRepository implements PanacheRepositoryBase<SourceEntity, Str
             entity.enabled = definition.enabled();
         }
         return entity;
+    }
+
+    /** Ids of enabled sources whose next cycle is due (never run, or next_sync_at passed). */
+    @Transactional
+    public List<String> due(Instant now) {
+        return find("enabled = true and (nextSyncAt is null or nextSyncAt <= ?1) order by id", now)
+                .project(IdOnly.class).list().stream().map(IdOnly::id).toList();
+    }
+
+    @Transactional
+    public void markStarted(String id, Instant now) {
+        SourceEntity source = findById(id);
+        source.state = SourceState.SYNCING;
+        source.lastSyncStartedAt = now;
+    }
+
+    /** A finished cycle; {@code problem} notes skipped vendor records, else the last error is cleared. */
+    @Transactional
+    public void markSucceeded(String id, Instant now, Instant next, String problem) {
+        SourceEntity source = findById(id);
+        source.state = SourceState.IDLE;
+        source.lastSyncSucceededAt = now;
+        source.consecutiveFailures = 0;
+        source.nextSyncAt = next;
+        source.lastError = problem;
+        source.lastErrorAt = problem == null ? null : now;
+    }
+
+    /** A failed cycle: BACKING_OFF at first, FAILING once {@code failingAfter} cycles failed in a row. */
+    @Transactional
+    public SourceEntity markFailed(String id, Instant now, String error, int failingAfter,
+                                   IntFunction<Instant> nextAfterFailures) {
+        SourceEntity source = findById(id);
+        source.consecutiveFailures++;
+        source.state = source.consecutiveFailures >= failingAfter ? SourceState.FAILING : SourceState.BACKING_OFF;
+        source.lastError = error;
+        source.lastErrorAt = now;
+        source.nextSyncAt = nextAfterFailures.apply(source.consecutiveFailures);
+        return source;
+    }
+
+    /** A source this build cannot sync (no connector for its vendor): shown, not retried. */
+    @Transactional
+    public void markUnsupported(String id, String reason, Instant now) {
+        SourceEntity source = findById(id);
+        source.state = SourceState.FAILING;
+        source.lastError = reason;
+        source.lastErrorAt = now;
+    }
+
+    @RegisterForReflection
+    public record IdOnly(String id) {
     }
 }

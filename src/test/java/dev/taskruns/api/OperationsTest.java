@@ -31,10 +31,12 @@ class OperationsTest {
                 .body("id", org.hamcrest.Matchers.contains("alpha", "beta", "gamma"))
                 .body("find { it.id == 'alpha' }.vendor", equalTo("ESET"))
                 .body("find { it.id == 'alpha' }.runsStored", equalTo(5))
+                .body("find { it.id == 'alpha' }.enabled", equalTo(false))
                 .body("find { it.id == 'gamma' }.vendor", equalTo("ALIBABA"))
                 .body("find { it.id == 'gamma' }.enabled", equalTo(true))
                 .body("find { it.id == 'gamma' }.state", equalTo("IDLE"))
-                .body("find { it.id == 'gamma' }.lastError", nullValue());
+                .body("find { it.id == 'gamma' }.lastError", nullValue())
+                .body("find { it.id == 'gamma' }.lastSyncStartedAt", nullValue());
     }
 
     @Test

@@ -1,0 +1,197 @@
+package dev.taskruns.sync;
+
+import dev.taskruns.config.SourceDefinition;
+import dev.taskruns.config.Sources;
+import dev.taskruns.config.Vendor;
+import dev.taskruns.store.CheckpointRepository;
+import dev.taskruns.store.SourceRepository;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.scheduler.Scheduler;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * Runs sync cycles: every {@code poll-interval} per source and on demand. Cycles of one source never
+ * overlap, on this replica (a running set) nor across replicas (a PostgreSQL advisory lock, after
+ * which the due time is checked again, so two replicas never pull the same interval twice).
+ * Source state, errors and the next due time live in the store, shared by all replicas.
+ */
+@ApplicationScoped
+public class SyncEngine {
+
+    private static final Logger LOG = Logger.getLogger(SyncEngine.class);
+
+    /** What a request to start a cycle came to. */
+    public enum Start { STARTED, ALREADY_RUNNING, DISABLED, UNKNOWN_SOURCE, UNSUPPORTED }
+
+    private final Sources sources;
+    private final Map<Vendor, VendorConnector> connectors;
+    private final SourceRepository repository;
+    private final CheckpointRepository checkpoints;
+    private final SourceLock lock;
+    private final PageWriter writer;
+    private final SyncMetrics metrics;
+    private final SyncConfig config;
+    private final Clock clock;
+    private final Set<String> running = ConcurrentHashMap.newKeySet();
+    private final ExecutorService workers;
+
+    public SyncEngine(Sources sources, Instance<VendorConnector> connectors, SourceRepository repository,
+                      CheckpointRepository checkpoints, SourceLock lock, PageWriter writer, SyncMetrics metrics, SyncConfig config, Clock clock) {
+        this.sources = sources;
+        this.connectors = connectors.stream().collect(Collectors.toMap(VendorConnector::vendor, Function.identity()));
+        this.repository = repository;
+        this.checkpoints = checkpoints;
+        this.lock = lock;
+        this.writer = writer;
+        this.metrics = metrics;
+        this.config = config;
+        this.clock = clock;
+        this.workers = Executors.newFixedThreadPool(config.maxConcurrentSources(),
+                Thread.ofPlatform().name("sync-", 0).daemon().factory());
+    }
+
+    void start(@Observes StartupEvent event, Scheduler scheduler) {
+        sources.all().stream().filter(s -> !connectors.containsKey(s.vendor())).forEach(s -> {
+            LOG.warnf("Source %s (vendor %s) is not synced: this build has no %s connector", s.id(), s.vendor(), s.vendor());
+            repository.markUnsupported(s.id(), "No " + s.vendor() + " connector in this build", clock.instant());
+        });
+        if (config.schedulerEnabled()) {
+            scheduler.newJob("taskruns-sync-tick")
+                    .setInterval(config.tick().toMillis() + "ms")
+                    .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
+                    .setTask(execution -> tick())
+                    .schedule();
+        }
+    }
+
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        workers.shutdownNow(); // interrupts vendor calls; committed pages stay committed
+        workers.awaitTermination(10, TimeUnit.SECONDS);
+    }
+
+    /** Starts every due, enabled, supported source that is not running here already. */
+    public void tick() {
+        for (String id : repository.due(clock.instant())) {
+            sources.find(id).filter(s -> connectors.containsKey(s.vendor()))
+                    .ifPresent(source -> start(source, true));
+        }
+    }
+
+    /** Starts a cycle now ({@code POST /api/v1/sources/{id}/sync}), whether due or not. */
+    public Start trigger(String sourceId) {
+        Optional<SourceDefinition> source = sources.find(sourceId);
+        if (source.isEmpty()) {
+            return Start.UNKNOWN_SOURCE;
+        }
+        if (!source.get().enabled()) {
+            return Start.DISABLED;
+        }
+        if (!connectors.containsKey(source.get().vendor())) {
+            return Start.UNSUPPORTED;
+        }
+        return start(source.get(), false);
+    }
+
+    public boolean isRunning(String sourceId) {
+        return running.contains(sourceId);
+    }
+
+    private Start start(SourceDefinition source, boolean onlyIfDue) {
+        if (!running.add(source.id())) {
+            return Start.ALREADY_RUNNING;
+        }
+        try {
+            Optional<SourceLock.Held> held = lock.tryAcquire(source.id());
+            if (held.isEmpty()) {
+                running.remove(source.id());
+                return Start.ALREADY_RUNNING;
+            }
+            // another replica may have finished this source's cycle between our look and the lock
+            if (onlyIfDue && !repository.due(clock.instant()).contains(source.id())) {
+                held.get().close();
+                running.remove(source.id());
+                return Start.ALREADY_RUNNING;
+            }
+            workers.execute(() -> runCycle(source, held.get()));
+            return Start.STARTED;
+        } catch (Exception e) {
+            running.remove(source.id());
+            LOG.errorf(e, "Could not start a sync cycle of source %s", source.id());
+            return Start.ALREADY_RUNNING;
+        }
+    }
+
+    private void runCycle(SourceDefinition source, SourceLock.Held held) {
+        MDC.put("source", source.id());
+        Instant started = clock.instant();
+        Cycle cycle = new Cycle(source.id(), writer, metrics);
+        try (held) {
+            repository.markStarted(source.id(), started);
+            cycle.resume(checkpoints.load(source.id()));
+            connectors.get(source.vendor()).sync(source, cycle);
+            Instant finished = clock.instant();
+            repository.markSucceeded(source.id(), finished, started.plus(source.pollInterval()), cycle.problem());
+            metrics.succeeded(source.id(), finished);
+            finish(source, cycle, "success", started, null);
+        } catch (Exception e) {
+            String error = describe(e);
+            Instant failed = clock.instant();
+            var stored = repository.markFailed(source.id(), failed, error, config.failingAfter(),
+                    failures -> failed.plus(backoff(source.pollInterval(), failures)));
+            finish(source, cycle, stored.state.name().toLowerCase(), started, error);
+        } finally {
+            running.remove(source.id());
+            MDC.remove("source");
+        }
+    }
+
+    /** The poll interval doubled per failure in a row, capped; a failing source keeps being retried. */
+    Duration backoff(Duration pollInterval, int failures) {
+        Duration delay = pollInterval.multipliedBy(1L << Math.min(failures, 20));
+        return delay.compareTo(config.maxBackoff()) > 0 ? config.maxBackoff() : delay;
+    }
+
+    private void finish(SourceDefinition source, Cycle cycle, String outcome, Instant started, String error) {
+        Duration duration = Duration.between(started, clock.instant());
+        metrics.cycle(source.id(), outcome, duration);
+        String line = String.format("sync cycle source=%s vendor=%s outcome=%s duration_ms=%d pages=%d inserted=%d "
+                        + "updated=%d unchanged=%d bad_records=%d", source.id(), source.vendor(), outcome,
+                duration.toMillis(), cycle.pages, cycle.inserted, cycle.updated, cycle.unchanged, cycle.badRecords);
+        if (error == null) {
+            LOG.info(line);
+        } else {
+            LOG.warn(line + " error=\"" + error + "\"");
+        }
+    }
+
+    /** The cause chain's messages: enough to act on, and vendor clients keep secrets out of them. */
+    private static String describe(Throwable e) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = e; t != null && text.length() < 1000; t = t.getCause()) {
+            if (!text.isEmpty()) {
+                text.append(": ");
+            }
+            text.append(t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName());
+        }
+        return text.toString();
+    }
+}
