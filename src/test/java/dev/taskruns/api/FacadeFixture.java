@@ -5,6 +5,8 @@ import dev.taskruns.store.RunStore;
 import dev.taskruns.store.UnifiedRun;
 import dev.taskruns.support.Database;
 import io.restassured.RestAssured;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
 import io.restassured.response.ValidatableResponse;
 
 import java.time.Instant;
@@ -27,6 +29,20 @@ import static dev.taskruns.support.Runs.run;
 final class FacadeFixture {
 
     static final Instant T0 = Instant.parse("2026-11-01T08:00:00Z");
+
+    /** Base of the facade tests: the fixture is loaded afresh before each test. */
+    abstract static class Loaded {
+        @Inject
+        Database db;
+
+        @Inject
+        RunStore store;
+
+        @BeforeEach
+        void load() {
+            FacadeFixture.load(db, store);
+        }
+    }
 
     private FacadeFixture() {
     }

@@ -1,13 +1,9 @@
 package dev.taskruns.api;
 
-import dev.taskruns.store.RunStore;
-import dev.taskruns.support.Database;
 import dev.taskruns.support.PostgresResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -24,18 +20,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 @QuarkusTest
 @WithTestResource(PostgresResource.class)
-class RunsApiTest {
-
-    @Inject
-    Database db;
-
-    @Inject
-    RunStore store;
-
-    @BeforeEach
-    void load() {
-        FacadeFixture.load(db, store);
-    }
+class RunsApiTest extends FacadeFixture.Loaded {
 
     @Test
     void allRunsNewestFirstTiesByGreaterRunId() {
