@@ -58,7 +58,7 @@ final class EsetRunMapper {
 
     /** Every value the vendor documents; UNSPECIFIED and anything new map to UNKNOWN. */
     static RunStatus status(String vendorStatus) {
-        return STATUSES.getOrDefault(vendorStatus, RunStatus.UNKNOWN);
+        return vendorStatus == null ? RunStatus.UNKNOWN : STATUSES.getOrDefault(vendorStatus, RunStatus.UNKNOWN);
     }
 
     /** Whether a run can still change: only these three are outcomes. */
