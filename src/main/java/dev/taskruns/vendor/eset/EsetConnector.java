@@ -12,6 +12,7 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -101,7 +102,17 @@ public class EsetConnector implements VendorConnector {
         return !checkpoint.settled()
                 || checkpoint.deleted()
                 || !Objects.equals(checkpoint.taskUpdateTime(), task.updateTime())
-                || !now.isBefore(checkpoint.lastCheckedAt().plus(settings.settledRecheck()));
+                || !now.isBefore(checkpoint.lastCheckedAt().plus(recheckAfter(task.uuid())));
+    }
+
+    /**
+     * The recheck interval less up to a quarter, fixed per task: tasks settled in the same cycle
+     * (all of them, after a backfill) spread out instead of being re-read in one burst.
+     */
+    private Duration recheckAfter(String taskUuid) {
+        Duration recheck = settings.settledRecheck();
+        long spread = recheck.toMillis() / 4;
+        return spread <= 0 ? recheck : recheck.minusMillis(Math.floorMod(taskUuid.hashCode() * 0x9E3779B97F4A7C15L, spread));
     }
 
     private void count(String source, String outcome) {

@@ -92,6 +92,21 @@ class EsetConnectorTest {
     }
 
     @Test
+    void rechecksOfTasksSettledTogetherAreSpreadOverTheLastQuarterOfTheInterval() {
+        for (int i = 0; i < 40; i++) {
+            addTask(task("t" + i, MANUAL), run("r" + i, "d1", "FINISHED", LONG_AGO));
+        }
+        connector.sync(source, context);
+
+        syncAgainAfter(Duration.ofHours(20));
+        List<String> early = List.copyOf(eset.runListings);
+        syncAgainAfter(Duration.ofHours(4));
+
+        assertThat(early).hasSizeBetween(1, 39);
+        assertThat(eset.runListings).doesNotContainAnyElementsOf(early).hasSize(40 - early.size());
+    }
+
+    @Test
     void activeTasksAreReadEveryCycleUntilTheirRunsAreFinalAndOld() {
         addTask(task("t1", MANUAL), run("r1", "d1", "RUNNING", "2025-03-01T11:00:00Z"));
         connector.sync(source, context);
