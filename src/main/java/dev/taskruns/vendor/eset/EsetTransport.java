@@ -107,7 +107,7 @@ final class EsetTransport {
                 responseId = null;
                 if (status >= 200 && status < 300) {
                     count("success");
-                    return response.readEntity(type);
+                    return read(operation, response, type, requestId);
                 }
                 if (status == 404 && sentId != null && !staleIdRestarted) {
                     count("stale_response_id");
@@ -125,6 +125,15 @@ final class EsetTransport {
                 count(status == 401 ? "unauthorized" : "client_error");
                 throw error(operation, status, "HTTP " + status, requestId);
             }
+        }
+    }
+
+    /** Parse errors quote the body, which may hold a token: only the error's type goes into the message. */
+    private <T> T read(String operation, Response response, Class<T> type, String requestId) {
+        try {
+            return response.readEntity(type);
+        } catch (RuntimeException e) {
+            throw error(operation, response.getStatus(), "unreadable answer (" + e.getClass().getSimpleName() + ")", requestId);
         }
     }
 

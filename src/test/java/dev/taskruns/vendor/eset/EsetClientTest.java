@@ -404,6 +404,14 @@ class EsetClientTest {
     }
 
     @Test
+    void anUnreadableAnswerFailsWithoutQuotingIt() {
+        wm.stubFor(post("/oauth/token").willReturn(okJson("{\"access_token\": secret-access-9")));
+
+        assertThatThrownBy(() -> client().listTasks()).isInstanceOf(EsetApiException.class)
+                .hasMessageContaining("unreadable answer").message().doesNotContain("secret-access-9");
+    }
+
+    @Test
     void credentialsAndTokensAppearInNoLogLineOrExceptionMessage() {
         List<String> logged = new ArrayList<>();
         Handler capture = new Handler() {
