@@ -5,6 +5,11 @@ import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
+import com.atlassian.oai.validator.OpenApiInteractionValidator;
+import com.atlassian.oai.validator.model.SimpleRequest;
+import com.atlassian.oai.validator.report.ValidationReport;
+import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.taskruns.support.PostgresResource;
 import io.github.bucket4j.BlockingStrategy;
 import io.github.bucket4j.TimeMeter;
@@ -18,10 +23,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Handler;
@@ -42,6 +51,7 @@ import static com.github.tomakehurst.wiremock.client.WireMock.status;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The ESET client against WireMock. A Quarkus test only because Quarkus REST clients are generated at
@@ -409,6 +419,47 @@ class EsetClientTest {
 
         assertThatThrownBy(() -> client().listTasks()).isInstanceOf(EsetApiException.class)
                 .hasMessageContaining("unreadable answer").message().doesNotContain("secret-access-9");
+    }
+
+    @Test
+    void everyRequestMatchesTheVendorsOpenApiSpecs() {
+        String task = "9b2f4f6e-3a1d-4c39-8f4e-2b7a8c1d5e60";
+        String device = "0c8f1a2b-6d4e-4f3a-9b1c-5e7d2a8f4c33";
+        Path specs = Path.of("/work/shared/vendor-apis/eset");
+        assumeTrue(Files.isDirectory(specs), "vendor specs not available");
+        tokenGrant("password", "at1", "rt1");
+        wm.stubFor(tasks("at1").willReturn(taskPage("t1", null)));
+        wm.stubFor(get(urlPathEqualTo("/v1/device_tasks/" + task + "/runs")).willReturn(okJson("{\"taskRuns\":[]}")));
+        wm.stubFor(get(urlPathEqualTo("/v1/devices:batchGet")).willReturn(okJson("{\"devices\":[]}")));
+        EsetClient client = client();
+        client.listTasks();
+        client.forEachRunPage(task, new EsetApiClient.RunQuery(device, true), (page, last) -> { });
+        client.devices(List.of(device, "3d3c1c39-0b0a-4f4b-9d3e-7d0f9a3c2b11"));
+
+        Map<String, OpenApiInteractionValidator> validators = Map.of(
+                "/oauth/", validator(specs.resolve("business-account.openapi.json")),
+                "/v1/device_tasks", validator(specs.resolve("automation.openapi.json")),
+                "/v1/devices", validator(specs.resolve("device-management.openapi.json")));
+        List<ServeEvent> events = wm.getAllServeEvents();
+        assertThat(events).hasSize(4);
+        for (ServeEvent event : events) {
+            LoggedRequest logged = event.getRequest();
+            String path = URI.create(logged.getUrl()).getRawPath();
+            SimpleRequest.Builder request = new SimpleRequest.Builder(logged.getMethod().getName(), path);
+            logged.getHeaders().all().forEach(h -> request.withHeader(h.key(), h.values()));
+            logged.getQueryParams().forEach((name, values) -> request.withQueryParam(name, values.values()));
+            if (logged.getBodyAsString() != null && !logged.getBodyAsString().isEmpty()) {
+                request.withBody(logged.getBodyAsString());
+            }
+            OpenApiInteractionValidator validator = validators.entrySet().stream()
+                    .filter(e -> path.startsWith(e.getKey())).findFirst().orElseThrow().getValue();
+            ValidationReport report = validator.validateRequest(request.build());
+            assertThat(report.getMessages()).as(logged.getMethod() + " " + path).isEmpty();
+        }
+    }
+
+    private static OpenApiInteractionValidator validator(Path spec) {
+        return OpenApiInteractionValidator.createForSpecificationUrl(spec.toUri().toString()).build();
     }
 
     @Test
