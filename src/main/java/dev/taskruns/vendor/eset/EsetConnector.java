@@ -74,6 +74,7 @@ public class EsetConnector implements VendorConnector {
         TaskRead read = new TaskRead(source.id(), context, client, names, now);
 
         Set<String> listed = new HashSet<>();
+        TaskFailures failures = new TaskFailures(source.id());
         for (EsetTask task : client.listTasks()) {
             if (task == null || task.uuid() == null || task.uuid().isBlank()) {
                 context.badRecord("ESET source " + source.id() + ": task without uuid", new IllegalArgumentException(String.valueOf(task)));
@@ -85,16 +86,61 @@ public class EsetConnector implements VendorConnector {
                 count(source.id(), "skipped_settled");
                 continue;
             }
-            read.listed(task);
+            failures.attempt(task.uuid(), () -> read.listed(task));
             count(source.id(), "polled");
         }
         // runs outlive their task: a vanished task is read once more, then never again
         stored.forEach((uuid, checkpoint) -> {
             if (!listed.contains(uuid) && !checkpoint.deleted()) {
-                read.deleted(uuid, checkpoint.taskName());
+                failures.attempt(uuid, () -> read.deleted(uuid, checkpoint.taskName()));
                 count(source.id(), "deleted");
             }
         });
+        failures.throwIfAny();
+    }
+
+    /**
+     * One task whose runs cannot be read must not starve the tasks listed after it: its checkpoint
+     * stays as it was (so it is retried next cycle), the others go on, and the cycle still fails at
+     * the end. Several failures in a row mean ESET itself is in trouble: the cycle stops there.
+     */
+    private static final class TaskFailures {
+        private static final int IN_A_ROW_TO_ABORT = 3;
+
+        private final String source;
+        private final List<EsetApiException> failed = new ArrayList<>();
+        private int inARow;
+
+        TaskFailures(String source) {
+            this.source = source;
+        }
+
+        void attempt(String taskUuid, Runnable read) {
+            try {
+                read.run();
+                inARow = 0;
+            } catch (EsetApiException e) {
+                LOG.warnf("ESET source %s: runs of task %s not read this cycle: %s", source, taskUuid, e.getMessage());
+                failed.add(e);
+                if (++inARow >= IN_A_ROW_TO_ABORT) {
+                    throw summary("cycle stopped after " + inARow + " tasks in a row failed");
+                }
+            }
+        }
+
+        void throwIfAny() {
+            if (!failed.isEmpty()) {
+                throw summary("runs of " + failed.size() + " task(s) could not be read");
+            }
+        }
+
+        private EsetApiException summary(String what) {
+            EsetApiException first = failed.getFirst();
+            EsetApiException summary = new EsetApiException("ESET source " + source + ": " + what
+                    + "; first: " + first.getMessage(), first.status());
+            failed.forEach(summary::addSuppressed);
+            return summary;
+        }
     }
 
     /** Unsettled, edited since, marked deleted but listed again, or its recheck is due. */

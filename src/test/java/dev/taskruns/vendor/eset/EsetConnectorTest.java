@@ -249,4 +249,29 @@ class EsetConnectorTest {
         assertThat(context.runs).containsOnlyKeys("r1", "r2", "r3");
         assertThat(checkpoint("t1").settled()).isTrue();
     }
+
+    @Test
+    void aTaskThatCannotBeReadDoesNotStarveTheOthersButFailsTheCycle() {
+        addTask(task("t1", MANUAL), run("r1", "d1", "FINISHED", LONG_AGO));
+        addTask(task("bad", MANUAL), run("r2", "d1", "FINISHED", LONG_AGO));
+        addTask(task("t3", MANUAL), run("r3", "d1", "FINISHED", LONG_AGO));
+        eset.failing.add("bad");
+
+        assertThatThrownBy(() -> connector.sync(source, context)).isInstanceOf(EsetApiException.class)
+                .hasMessageContaining("1 task(s)").hasMessageContaining("bad");
+
+        assertThat(context.runs).containsOnlyKeys("r1", "r3");
+        assertThat(context.checkpoints).containsOnlyKeys("task:t1", "task:t3");
+    }
+
+    @Test
+    void severalTasksFailingInARowStopTheCycle() {
+        for (String uuid : List.of("a", "b", "c", "d")) {
+            addTask(task(uuid, MANUAL), run("r" + uuid, "d1", "FINISHED", LONG_AGO));
+            eset.failing.add(uuid);
+        }
+
+        assertThatThrownBy(() -> connector.sync(source, context)).hasMessageContaining("3 tasks in a row");
+        assertThat(eset.runListings).containsExactly("a", "b", "c");
+    }
 }

@@ -3,9 +3,11 @@ package dev.taskruns.vendor.eset;
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** ESET in memory, for the connector: tasks, runs per task served in pages of two, device names. */
 final class FakeEsetApi implements EsetApiClient {
@@ -15,6 +17,8 @@ final class FakeEsetApi implements EsetApiClient {
     final Map<String, String> deviceNames = new LinkedHashMap<>();
     /** Every runs listing, by task uuid, in call order. */
     final List<String> runListings = new ArrayList<>();
+    /** Tasks whose runs answer 503 however often they are asked. */
+    final Set<String> failing = new HashSet<>();
     boolean devicesFail;
     int deviceCalls;
 
@@ -26,6 +30,9 @@ final class FakeEsetApi implements EsetApiClient {
     @Override
     public void forEachRunPage(String taskUuid, RunQuery query, RunPageHandler handler) {
         runListings.add(taskUuid);
+        if (failing.contains(taskUuid)) {
+            throw new EsetApiException("list runs of task " + taskUuid + " failed: HTTP 503 after 4 attempts", 503);
+        }
         List<JsonNode> all = runs.get(taskUuid);
         if (all == null) {
             throw new EsetApiException("list runs of task " + taskUuid + " failed: HTTP 404", 404);
