@@ -73,17 +73,22 @@ public final class EsetClient implements EsetApiClient {
         return list == null || list.devices() == null ? List.of() : list.devices();
     }
 
-    /** Sends with a bearer token; on a 401 gets a new token and tries exactly once more. */
+    /**
+     * Sends with a bearer token; on a 401 gets a new token and tries exactly once more. The token is
+     * fetched outside the call so that a refused sign-in is not mistaken for the API's 401.
+     */
     private <T> T authorized(String operation, Class<T> type, BiFunction<String, String, Response> request) {
+        String authorization = tokens.authorization();
         try {
-            return transport.call(operation, type, responseId -> request.apply(tokens.authorization(), responseId));
+            return transport.call(operation, type, responseId -> request.apply(authorization, responseId));
         } catch (EsetApiException e) {
             if (e.status() != 401) {
                 throw e;
             }
             LOG.infof("ESET source %s: %s: access token rejected, signing in again", source, operation);
             tokens.invalidate();
-            return transport.call(operation, type, responseId -> request.apply(tokens.authorization(), responseId));
+            String renewed = tokens.authorization();
+            return transport.call(operation, type, responseId -> request.apply(renewed, responseId));
         }
     }
 

@@ -84,7 +84,7 @@ final class EsetTransport {
                 count("io_error");
                 responseId = null;
                 failures = failed(operation, failures, EsetApiException.NO_RESPONSE,
-                        "no response (" + e.getClass().getSimpleName() + ")", null);
+                        "no response (" + e.getClass().getSimpleName() + ")", null, null);
                 continue;
             }
             try (response) {
@@ -119,7 +119,7 @@ final class EsetTransport {
                     String outcome = status == 429 ? "throttled" : status == 504 ? "timeout" : "server_error";
                     count(outcome);
                     Duration retryAfter = status == 429 ? retryAfter(operation, response, requestId) : null;
-                    failures = failed(operation, failures, status, "HTTP " + status, retryAfter);
+                    failures = failed(operation, failures, status, "HTTP " + status, retryAfter, requestId);
                     continue;
                 }
                 count(status == 401 ? "unauthorized" : "client_error");
@@ -153,10 +153,10 @@ final class EsetTransport {
     }
 
     /** Records a retryable failure and waits before the next attempt; throws once the attempts are used up. */
-    private int failed(String operation, int failures, int status, String what, Duration retryAfter) {
+    private int failed(String operation, int failures, int status, String what, Duration retryAfter, String requestId) {
         int attempt = failures + 1;
         if (attempt >= settings.maxAttempts()) {
-            throw error(operation, status, what + " after " + attempt + " attempts", null);
+            throw error(operation, status, what + " after " + attempt + " attempts", requestId);
         }
         registry.counter("taskruns.vendor.api.retries", "source", source, "outcome", outcomeOf(status)).increment();
         Duration delay = retryAfter != null ? retryAfter

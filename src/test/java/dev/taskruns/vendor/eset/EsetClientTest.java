@@ -217,6 +217,16 @@ class EsetClientTest {
     }
 
     @Test
+    void aRefusedSignInFailsOnceWithoutBeingRetriedAsAnApi401() {
+        wm.stubFor(post("/oauth/token").willReturn(status(401)));
+
+        assertThatThrownBy(() -> client().listTasks()).isInstanceOfSatisfying(EsetApiException.class,
+                e -> assertThat(e.status()).isEqualTo(401)).hasMessageContaining("token password");
+        wm.verify(1, postRequestedFor(urlPathEqualTo("/oauth/token")));
+        wm.verify(0, getRequestedFor(urlPathEqualTo(TASKS)));
+    }
+
+    @Test
     void tasksArePagedUntilTheTokenIsTheEmptyStringLiteral() {
         tokenGrant("password", "at1", "rt1");
         wm.stubFor(tasks("at1").withQueryParam("pageToken", absent()).willReturn(taskPage("t1", "\"p2\"")));
@@ -362,11 +372,12 @@ class EsetClientTest {
     @Test
     void serverErrorsAreRetriedABoundedNumberOfTimesThenFailClearly() {
         tokenGrant("password", "at1", "rt1");
-        wm.stubFor(tasks("at1").willReturn(status(503)));
+        wm.stubFor(tasks("at1").willReturn(status(503).withHeader("request-id", "req-503")));
 
         assertThatThrownBy(() -> client().listTasks()).isInstanceOfSatisfying(EsetApiException.class,
                         e -> assertThat(e.status()).isEqualTo(503))
-                .hasMessageContaining("eseteu").hasMessageContaining("list tasks").hasMessageContaining("4 attempts");
+                .hasMessageContaining("eseteu").hasMessageContaining("list tasks").hasMessageContaining("4 attempts")
+                .hasMessageContaining("req-503");
         wm.verify(4, getRequestedFor(urlPathEqualTo(TASKS)));
         assertThat(sleeps).hasSize(3);
         assertThat(registry.counter("taskruns.vendor.api.retries", "source", "eseteu", "outcome", "server_error").count()).isEqualTo(3);
