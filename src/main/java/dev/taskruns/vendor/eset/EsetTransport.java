@@ -81,7 +81,7 @@ final class EsetTransport {
                 response = request.apply(responseId);
             } catch (ProcessingException e) {
                 // timeouts and connection errors: no answer, so whatever id we had is unusable too
-                count("io_error");
+                count(outcomeOf(EsetApiException.NO_RESPONSE));
                 responseId = null;
                 failures = failed(operation, failures, EsetApiException.NO_RESPONSE,
                         "no response (" + e.getClass().getSimpleName() + ")", null, null);
@@ -116,8 +116,7 @@ final class EsetTransport {
                     continue;
                 }
                 if (status == 429 || status == 504 || status >= 500) {
-                    String outcome = status == 429 ? "throttled" : status == 504 ? "timeout" : "server_error";
-                    count(outcome);
+                    count(outcomeOf(status));
                     Duration retryAfter = status == 429 ? retryAfter(operation, response, requestId) : null;
                     failures = failed(operation, failures, status, "HTTP " + status, retryAfter, requestId);
                     continue;
@@ -212,6 +211,7 @@ final class EsetTransport {
         registry.counter("taskruns.vendor.api.calls", "source", source, "outcome", outcome).increment();
     }
 
+    /** The outcome tag of a retryable failure, on both the call and the retry counters. */
     private static String outcomeOf(int status) {
         return switch (status) {
             case EsetApiException.NO_RESPONSE -> "io_error";
