@@ -1,0 +1,39 @@
+package dev.taskruns.vendor.eset;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.List;
+
+/**
+ * What the connector needs from ESET Connect for one source. {@link EsetClient} is the HTTP
+ * implementation; the seam lets the connector's incremental logic be tested without a server.
+ */
+public interface EsetApiClient {
+
+    /** Every device task, all pages. */
+    List<EsetTask> listTasks();
+
+    /**
+     * Streams a task's runs page by page (pageSize from the settings), each run exactly as received.
+     * The handler is called at least once; {@code last} is true on the final page.
+     */
+    void forEachRunPage(String taskUuid, RunQuery query, RunPageHandler handler);
+
+    /** Devices by uuid, in request order; empty when no device-management URL is known for the source. */
+    List<EsetDevice> devices(List<String> uuids);
+
+    /**
+     * Optional filters of {@code /v1/device_tasks/{taskUuid}/runs}.
+     *
+     * @param deviceUuid       only this device's runs, or null for all
+     * @param listOnlyLastRuns only the newest run per device
+     */
+    record RunQuery(String deviceUuid, boolean listOnlyLastRuns) {
+        public static final RunQuery ALL = new RunQuery(null, false);
+    }
+
+    @FunctionalInterface
+    interface RunPageHandler {
+        void page(List<JsonNode> runs, boolean last);
+    }
+}
