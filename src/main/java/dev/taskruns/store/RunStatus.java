@@ -3,7 +3,7 @@ package dev.taskruns.store;
 import java.util.Arrays;
 import java.util.Optional;
 
-/** The normalised status every vendor status maps to (mapping table: docs/status-mapping.md). */
+/** The normalised status every vendor status maps to (mapping table: docs/api.md, "Statuses"). */
 public enum RunStatus {
     PENDING,
     RUNNING,

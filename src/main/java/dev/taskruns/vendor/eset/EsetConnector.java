@@ -44,8 +44,8 @@ public class EsetConnector implements VendorConnector {
     private final ConcurrentMap<String, DeviceNames> deviceNames = new ConcurrentHashMap<>();
 
     @Inject
-    public EsetConnector(EsetClients clients, EsetSettings settings, MeterRegistry registry) {
-        this(clients::forSource, settings, Clock.systemUTC(), registry);
+    public EsetConnector(EsetClients clients, EsetSettings settings, Clock clock, MeterRegistry registry) {
+        this(clients::forSource, settings, clock, registry);
     }
 
     EsetConnector(Function<SourceDefinition, EsetApiClient> clients, EsetSettings settings, Clock clock, MeterRegistry registry) {
