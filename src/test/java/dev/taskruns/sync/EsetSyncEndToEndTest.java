@@ -1,0 +1,164 @@
+package dev.taskruns.sync;
+
+import dev.taskruns.support.Database;
+import dev.taskruns.support.PostgresResource;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The whole path: the sync engine and the ESET client against the ESET simulator of the test build,
+ * compared with the simulator's ground truth through the public facade. Source "esim".
+ */
+@QuarkusTest
+@WithTestResource(PostgresResource.class)
+class EsetSyncEndToEndTest {
+
+    private static final String ADMIN = "/simulator/eset/admin";
+
+    @Inject
+    SyncEngine engine;
+
+    @Inject
+    Database db;
+
+    @BeforeEach
+    void freshWorld() {
+        db.clear();
+        faults(Map.of("serverError", off(), "throttle", off(), "timeout", off(), "deferred", off(), "slow", off()));
+        RestAssured.given().queryParam("seed", 7).queryParam("devices", 40).queryParam("tasks", 25)
+                .post(ADMIN + "/reset").then().statusCode(200);
+    }
+
+    @Test
+    void aFullSyncStoresEveryRunOnceWithCurrentStatusAndTheRightLastRunPerDevice() {
+        syncOnce();
+
+        assertMatchesGroundTruth();
+        RestAssured.get("/api/v1/sources").then()
+                .body("find { it.id == 'esim' }.state", org.hamcrest.Matchers.equalTo("IDLE"))
+                .body("find { it.id == 'esim' }.lastError", org.hamcrest.Matchers.nullValue());
+    }
+
+    @Test
+    void laterCyclesConvergeAsRunsChangeStatusAndNewRunsAppear() {
+        syncOnce();
+        for (int round = 0; round < 3; round++) {
+            RestAssured.given().queryParam("seconds", 1800).post(ADMIN + "/advance").then().statusCode(200);
+            syncOnce();
+            assertMatchesGroundTruth();
+        }
+    }
+
+    @Test
+    void throttlingServerErrorsDeferredAnswersAndTokenExpiryStillConverge() throws InterruptedException {
+        faults(Map.of("throttle", Map.of("probability", 0.1), "serverError", Map.of("probability", 0.05),
+                "deferred", Map.of("probability", 0.1), "slow", Map.of("probability", 0.2), "slowDelayMillis", 50));
+        assertThat(engine.trigger("esim")).isEqualTo(SyncEngine.Start.STARTED);
+        // mid-cycle, every token the client holds expires on the vendor side
+        Thread.sleep(1500);
+        RestAssured.given().queryParam("seconds", 7200).post(ADMIN + "/advance").then().statusCode(200);
+        awaitIdle();
+        // whatever the faults cost this cycle, quiet cycles afterwards converge, nothing duplicated
+        faults(Map.of("serverError", off(), "throttle", off(), "deferred", off(), "slow", off()));
+        syncOnce();
+        assertMatchesGroundTruth();
+    }
+
+    @Test
+    void aCycleThatDiesBetweenPagesLosesNothingAndDuplicatesNothing() {
+        // every server call fails after the first few: the cycle stops part-way through
+        faults(Map.of("serverError", Map.of("probability", 0.6)));
+        syncOnce();
+        long storedAfterCrash = (Long) db.single("SELECT count(*) FROM run WHERE source_id = 'esim'");
+
+        faults(Map.of("serverError", off()));
+        syncOnce();
+        syncOnce();
+
+        assertMatchesGroundTruth();
+        assertThat((Long) db.single("SELECT count(*) FROM run WHERE source_id = 'esim'")).isGreaterThanOrEqualTo(storedAfterCrash);
+    }
+
+    private void syncOnce() {
+        assertThat(engine.trigger("esim")).isEqualTo(SyncEngine.Start.STARTED);
+        awaitIdle();
+    }
+
+    private void awaitIdle() {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        while (engine.isRunning("esim") && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        assertThat(engine.isRunning("esim")).as("sync cycle finished").isFalse();
+    }
+
+    /** Every simulator run stored exactly once with its current status, and each device's last run right. */
+    private void assertMatchesGroundTruth() {
+        JsonPath truth = RestAssured.get(ADMIN + "/ground-truth").then().statusCode(200).extract().jsonPath();
+        List<Map<String, String>> truthRuns = truth.getList("runs");
+        List<Map<String, Object>> stored = allPages("/api/v1/runs", Map.of("source", "esim"));
+
+        Map<String, String> expectedStatus = truthRuns.stream()
+                .collect(Collectors.toMap(r -> r.get("uuid"), r -> r.get("status")));
+        Map<String, String> storedStatus = stored.stream()
+                .collect(Collectors.toMap(r -> (String) r.get("runId"), r -> (String) r.get("vendorStatus")));
+        assertThat(stored).as("no run stored twice").hasSize(storedStatus.size());
+        assertThat(storedStatus).isEqualTo(expectedStatus);
+
+        Map<String, String> expectedLast = new TreeMap<>();
+        truthRuns.stream()
+                .collect(Collectors.groupingBy(r -> r.get("deviceUuid")))
+                .forEach((device, runs) -> expectedLast.put(device, runs.stream()
+                        .max(Comparator.<Map<String, String>, Instant>comparing(r -> Instant.parse(r.get("startTime")))
+                                .thenComparing(r -> r.get("uuid")))
+                        .orElseThrow().get("uuid")));
+        Map<String, String> actualLast = new TreeMap<>();
+        allPages("/api/v1/last-runs", Map.of("source", "esim"))
+                .forEach(r -> actualLast.put((String) r.get("deviceId"), (String) r.get("runId")));
+        assertThat(actualLast).isEqualTo(expectedLast);
+    }
+
+    private static List<Map<String, Object>> allPages(String path, Map<String, Object> filters) {
+        Map<String, Object> query = new HashMap<>(filters);
+        query.put("limit", 1000);
+        List<Map<String, Object>> items = new java.util.ArrayList<>();
+        String cursor;
+        do {
+            JsonPath page = RestAssured.given().queryParams(query).get(path).then().statusCode(200).extract().jsonPath();
+            items.addAll(page.getList("items"));
+            cursor = page.getString("nextCursor");
+            query.put("cursor", cursor);
+        } while (cursor != null);
+        return items;
+    }
+
+    private static void faults(Map<String, Object> settings) {
+        RestAssured.given().contentType(ContentType.JSON).body(settings).post(ADMIN + "/faults").then().statusCode(200);
+    }
+
+    private static Map<String, Object> off() {
+        return Map.of("probability", 0.0, "next", 0);
+    }
+}
