@@ -91,7 +91,10 @@ public class EsetAutomationResource {
         });
     }
 
-    /** Device-management {@code GET /v1/devices:batchGet}: all or nothing, as the spec says. */
+    /**
+     * Device-management {@code GET /v1/devices:batchGet}: all or nothing, as the spec says. Like the
+     * vendor's (gRPC transcoding) the colon must be sent as is; {@code %3A} does not match.
+     */
     @GET
     @Path("/devices:batchGet")
     @Operation(hidden = true)

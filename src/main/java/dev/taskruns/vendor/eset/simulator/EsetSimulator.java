@@ -37,14 +37,18 @@ public class EsetSimulator {
         return clock.now();
     }
 
-    /** Fresh data (same seed unless another is given), clock, tokens, faults, cached answers and rate windows. */
-    synchronized Instant reset(Long seed) {
+    /**
+     * Fresh data, clock, tokens, faults, cached answers and rate windows. Seed and sizes default to
+     * the configured ones; tests pass others, e.g. more than 1000 tasks to see page sizes coerced.
+     */
+    synchronized Instant reset(Long seed, Integer devices, Integer tasks) {
         Instant now = clock.reset();
         tokens.clear();
         faults.reset();
         deferred.clear();
         rateLimiter.clear();
-        world = World.seed(seed != null ? seed : config.seed(), config.devices(), config.tasks(), now);
+        world = World.seed(seed != null ? seed : config.seed(), devices != null ? devices : config.devices(),
+                tasks != null ? tasks : config.tasks(), now);
         return now;
     }
 }

@@ -57,8 +57,12 @@ public class EsetSimulatorAdminResource {
     @POST
     @Path("/reset")
     @Operation(hidden = true)
-    public AdminWire.Clock reset(@QueryParam("seed") Long seed) {
-        return new AdminWire.Clock(EsetWire.timestamp(simulator.reset(seed)));
+    public Response reset(@QueryParam("seed") Long seed, @QueryParam("devices") Integer devices,
+                          @QueryParam("tasks") Integer tasks) {
+        if ((devices != null && devices < 1) || (tasks != null && tasks < 0)) {
+            return Response.status(400).entity(new AdminWire.Error("devices must be positive, tasks not negative")).build();
+        }
+        return Response.ok(new AdminWire.Clock(EsetWire.timestamp(simulator.reset(seed, devices, tasks)))).build();
     }
 
     @POST

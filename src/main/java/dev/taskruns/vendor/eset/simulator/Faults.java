@@ -97,6 +97,7 @@ public class Faults {
         rateLimitPerSecond = defaults.rateLimitPerSecond();
         deferredPolls = defaults.deferredPolls();
         slowDelayMillis = defaults.slowDelay().toMillis();
+        serverErrors = 0;
     }
 
     synchronized int rateLimitPerSecond() {

@@ -82,7 +82,7 @@ final class SimTask {
 
     private void materialize(Instant now) {
         for (Instant wave = waveTime(nextWave); wave != null && !wave.isAfter(now); wave = waveTime(nextWave)) {
-            addWave(new Random(waveSeed * 31 + nextWave), wave, nextWave == 0);
+            addWave(new Random(mix(mix(waveSeed) + nextWave)), wave, nextWave == 0);
             nextWave++;
         }
     }
@@ -113,6 +113,14 @@ final class SimTask {
             runs.add(new SimRun(World.uuid(random), uuid, device, start, queued, running, outcome, error));
         }
         runs.sort(BY_START);
+    }
+
+    /** SplitMix64's finaliser: neighbouring task and wave numbers must not give overlapping Random streams. */
+    private static long mix(long value) {
+        long z = value + 0x9E3779B97F4A7C15L;
+        z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+        z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+        return z ^ (z >>> 31);
     }
 
     /** Whole seconds, or milli-, micro- or nanosecond fractions: clients must parse them all. */
