@@ -28,6 +28,7 @@ public class Tokens {
     }
 
     EsetWire.Token issue(String user, Instant now) {
+        accessTokens.values().removeIf(s -> !now.isBefore(s.expiresAt())); // a client that logs in per call must not fill memory
         String access = randomToken();
         String refresh = randomToken();
         accessTokens.put(access, new Session(user, now.plus(lifetime)));

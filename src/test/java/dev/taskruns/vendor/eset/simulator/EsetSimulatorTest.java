@@ -195,6 +195,28 @@ class EsetSimulatorTest {
     }
 
     @Test
+    void pagingWhileTimePassesNeitherSkipsNorRepeatsRuns() {
+        JsonPath truth = groundTruth();
+        List<Map<String, Object>> runs = truth.getList("runs");
+        String task = runs.stream().collect(Collectors.groupingBy(r -> (String) r.get("taskUuid"), Collectors.counting()))
+                .entrySet().stream().filter(e -> e.getValue() > 10).map(Map.Entry::getKey).findFirst().orElseThrow();
+        List<Object> before = runs.stream().filter(r -> r.get("taskUuid").equals(task)).map(r -> r.get("uuid")).toList();
+
+        List<Object> listed = new ArrayList<>();
+        String pageToken = "";
+        do {
+            // two simulated hours per page outlive any access token: log in again each time
+            JsonPath page = get(accessToken(), "/v1/device_tasks/" + task + "/runs", Map.of("pageSize", 3, "pageToken", pageToken))
+                    .then().statusCode(200).extract().jsonPath();
+            listed.addAll(page.getList("taskRuns.uuid"));
+            pageToken = page.getString("nextPageToken");
+            advance(2 * 3600);
+        } while (!pageToken.isEmpty());
+
+        assertThat(listed).doesNotHaveDuplicates().containsAll(before);
+    }
+
+    @Test
     void runsOfADeletedTaskAreStillListed() {
         JsonPath truth = groundTruth();
         List<String> deleted = truth.getList("tasks.findAll { it.deleted }.uuid");
