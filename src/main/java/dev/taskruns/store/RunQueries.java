@@ -54,6 +54,11 @@ public class RunQueries {
      * device table's last-run pointer; with them it probes each device's newest matching run.
      */
     public List<RunView> lastRuns(RunFilter filter, DeviceKey after, int limit) {
+        return em.unwrap(Session.class).doReturningWork(c -> lastRuns(c, filter, after, limit));
+    }
+
+    /** {@link #lastRuns(RunFilter, DeviceKey, int)} on a connection the caller manages (the benchmarks). */
+    public List<RunView> lastRuns(Connection c, RunFilter filter, DeviceKey after, int limit) throws SQLException {
         Sql sql = new Sql(COLUMNS + " FROM device d ");
         if (filter.narrowsRuns()) {
             sql.append("""
@@ -73,11 +78,16 @@ public class RunQueries {
             sql.append(" AND (d.source_id, d.device_id) > (?, ?)", after.source(), after.deviceId());
         }
         sql.append(" ORDER BY d.source_id, d.device_id LIMIT ?", limit);
-        return fetch(sql);
+        return fetch(c, sql);
     }
 
     /** Runs the filter selects, newest first, after {@code after}. */
     public List<RunView> runs(RunFilter filter, RunKey after, int limit) {
+        return em.unwrap(Session.class).doReturningWork(c -> runs(c, filter, after, limit));
+    }
+
+    /** {@link #runs(RunFilter, RunKey, int)} on a connection the caller manages (the benchmarks). */
+    public List<RunView> runs(Connection c, RunFilter filter, RunKey after, int limit) throws SQLException {
         Sql sql = new Sql(COLUMNS + """
                   FROM run r
                   JOIN source s ON s.id = r.source_id
@@ -92,7 +102,7 @@ public class RunQueries {
                     utc(after.startedAt()), after.runId(), after.source());
         }
         sql.append(" ORDER BY r.started_at DESC, r.run_id DESC, r.source_id DESC LIMIT ?", limit);
-        return fetch(sql);
+        return fetch(c, sql);
     }
 
     private static void sourceAndDevice(Sql sql, RunFilter filter, String alias) {
@@ -134,16 +144,14 @@ public class RunQueries {
     private record TextArray(String[] values) {
     }
 
-    private List<RunView> fetch(Sql sql) {
-        return em.unwrap(Session.class).doReturningWork(c -> {
-            try (PreparedStatement ps = sql.prepare(c); ResultSet rs = ps.executeQuery()) {
-                List<RunView> views = new ArrayList<>();
-                while (rs.next()) {
-                    views.add(view(rs));
-                }
-                return views;
+    private List<RunView> fetch(Connection c, Sql sql) throws SQLException {
+        try (PreparedStatement ps = sql.prepare(c); ResultSet rs = ps.executeQuery()) {
+            List<RunView> views = new ArrayList<>();
+            while (rs.next()) {
+                views.add(view(rs));
             }
-        });
+            return views;
+        }
     }
 
     private RunView view(ResultSet rs) throws SQLException {
