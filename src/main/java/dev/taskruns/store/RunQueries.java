@@ -18,6 +18,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The facade's read queries, keyset-paginated. Plain SQL because they rely on PostgreSQL row
@@ -51,9 +52,18 @@ public class RunQueries {
     /**
      * The last run of every device (one per source and device) among the runs the filter selects,
      * in (source, deviceId) order after {@code after}. Without run-narrowing filters this reads the
-     * device table's last-run pointer; with them it probes each device's newest matching run.
+     * device table's last-run pointer; with a task it reads that task's runs alone (index
+     * run_task_device_latest); with only a time window it probes each device's newest matching run.
      */
     public List<RunView> lastRuns(RunFilter filter, DeviceKey after, int limit) {
+        return em.unwrap(Session.class).doReturningWork(c -> lastRuns(c, filter, after, limit));
+    }
+
+    /** {@link #lastRuns(RunFilter, DeviceKey, int)} on a connection the caller manages (the benchmarks). */
+    public List<RunView> lastRuns(Connection c, RunFilter filter, DeviceKey after, int limit) throws SQLException {
+        if (filter.taskId() != null) {
+            return fetch(c, lastRunsOfTask(filter, after, limit));
+        }
         Sql sql = new Sql(COLUMNS + " FROM device d ");
         if (filter.narrowsRuns()) {
             sql.append("""
@@ -73,11 +83,38 @@ public class RunQueries {
             sql.append(" AND (d.source_id, d.device_id) > (?, ?)", after.source(), after.deviceId());
         }
         sql.append(" ORDER BY d.source_id, d.device_id LIMIT ?", limit);
-        return fetch(sql);
+        return fetch(c, sql);
+    }
+
+    /**
+     * Each device's last run of the filter's task: the first of each (source, device) group of that
+     * task's runs in run_task_device_latest order, so a page costs the task's runs up to the page's
+     * last device rather than a probe of every device's history. Status applies after the choice.
+     */
+    private static Sql lastRunsOfTask(RunFilter filter, DeviceKey after, int limit) {
+        Sql sql = new Sql(COLUMNS + " FROM (SELECT DISTINCT ON (r.source_id, r.device_id) r.* FROM run r WHERE true");
+        runWindow(sql, filter);
+        sourceAndDevice(sql, filter, "r");
+        if (after != null) {
+            sql.append(" AND (r.source_id, r.device_id) > (?, ?)", after.source(), after.deviceId());
+        }
+        sql.append("""
+                \s ORDER BY r.source_id, r.device_id, r.started_at DESC, r.run_id DESC) r
+                 JOIN device d ON d.source_id = r.source_id AND d.device_id = r.device_id
+                 JOIN source s ON s.id = r.source_id
+                 LEFT JOIN task t ON t.source_id = r.source_id AND t.task_id = r.task_id WHERE true""");
+        statuses(sql, filter);
+        sql.append(" ORDER BY r.source_id, r.device_id LIMIT ?", limit);
+        return sql;
     }
 
     /** Runs the filter selects, newest first, after {@code after}. */
     public List<RunView> runs(RunFilter filter, RunKey after, int limit) {
+        return em.unwrap(Session.class).doReturningWork(c -> runs(c, filter, after, limit));
+    }
+
+    /** {@link #runs(RunFilter, RunKey, int)} on a connection the caller manages (the benchmarks). */
+    public List<RunView> runs(Connection c, RunFilter filter, RunKey after, int limit) throws SQLException {
         Sql sql = new Sql(COLUMNS + """
                   FROM run r
                   JOIN source s ON s.id = r.source_id
@@ -92,19 +129,29 @@ public class RunQueries {
                     utc(after.startedAt()), after.runId(), after.source());
         }
         sql.append(" ORDER BY r.started_at DESC, r.run_id DESC, r.source_id DESC LIMIT ?", limit);
-        return fetch(sql);
+        return fetch(c, sql);
     }
 
     private static void sourceAndDevice(Sql sql, RunFilter filter, String alias) {
-        if (!filter.sources().isEmpty()) {
-            sql.append(" AND " + alias + ".source_id = ANY(?)", texts(filter.sources()));
-        }
+        oneOrAny(sql, alias + ".source_id", filter.sources());
         if (filter.vendor() != null) {
             sql.append(" AND " + alias + ".source_id IN (SELECT id FROM source WHERE vendor = ?)",
                     filter.vendor().name());
         }
-        if (!filter.deviceIds().isEmpty()) {
-            sql.append(" AND " + alias + ".device_id = ANY(?)", texts(filter.deviceIds()));
+        oneOrAny(sql, alias + ".device_id", filter.deviceIds());
+    }
+
+    /**
+     * {@code column = ?} for one value, {@code = ANY(?)} for several. One device (the device
+     * endpoints) must be a plain equality: the planner then walks run_device_latest in order and
+     * stops at the limit, and carries the value to the device join, where = ANY would make it read
+     * and sort the device's whole history.
+     */
+    private static void oneOrAny(Sql sql, String column, Set<String> values) {
+        if (values.size() == 1) {
+            sql.append(" AND " + column + " = ?", values.iterator().next());
+        } else if (!values.isEmpty()) {
+            sql.append(" AND " + column + " = ANY(?)", texts(values));
         }
     }
 
@@ -134,16 +181,14 @@ public class RunQueries {
     private record TextArray(String[] values) {
     }
 
-    private List<RunView> fetch(Sql sql) {
-        return em.unwrap(Session.class).doReturningWork(c -> {
-            try (PreparedStatement ps = sql.prepare(c); ResultSet rs = ps.executeQuery()) {
-                List<RunView> views = new ArrayList<>();
-                while (rs.next()) {
-                    views.add(view(rs));
-                }
-                return views;
+    private List<RunView> fetch(Connection c, Sql sql) throws SQLException {
+        try (PreparedStatement ps = sql.prepare(c); ResultSet rs = ps.executeQuery()) {
+            List<RunView> views = new ArrayList<>();
+            while (rs.next()) {
+                views.add(view(rs));
             }
-        });
+            return views;
+        }
     }
 
     private RunView view(ResultSet rs) throws SQLException {

@@ -102,16 +102,25 @@ public class RunStore {
         if (batch.isEmpty()) {
             return WriteResult.EMPTY;
         }
+        return em.unwrap(Session.class).doReturningWork(c -> write(c, batch));
+    }
+
+    /**
+     * The same write on a connection the caller manages, in the caller's transaction on it: the
+     * entry point for tools outside the container (the benchmarks in bench/).
+     */
+    public WriteResult write(Connection c, List<UnifiedRun> batch) throws SQLException {
+        if (batch.isEmpty()) {
+            return WriteResult.EMPTY;
+        }
         // Sorted keys: concurrent writers lock rows in the same order, so they cannot deadlock.
         Map<List<String>, UnifiedRun> latest = new LinkedHashMap<>();
         batch.stream().sorted(BY_KEY).forEach(run -> latest.put(List.of(run.source(), run.runId()), run));
         List<UnifiedRun> runs = List.copyOf(latest.values());
-        return em.unwrap(Session.class).doReturningWork(c -> {
-            upsertTasks(c, runs);
-            WriteResult result = upsertRuns(c, runs);
-            refreshDevices(c, runs);
-            return result;
-        });
+        upsertTasks(c, runs);
+        WriteResult result = upsertRuns(c, runs);
+        refreshDevices(c, runs);
+        return result;
     }
 
     private void upsertTasks(Connection c, List<UnifiedRun> runs) throws SQLException {

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs one benchmark against a throw-away embedded PostgreSQL 17 and prints its table.
+#
+#   bench/run.sh ingest  [-Dbench.runs=1000000 -Dbench.batch=1000 -Dbench.rewriteEvery=5 ...]
+#   bench/run.sh queries [-Dbench.runs=1000000 -Dbench.clients=8 -Dbench.scale=1.0 ...]
+#   bench/run.sh plans   [-Dbench.runs=1000000]          # EXPLAIN (ANALYZE, BUFFERS) as Markdown
+#
+# Compiles the application (main classes only, no tests) with the project's Maven wrapper, compiles
+# bench/src against its classpath into target/bench-classes, and runs the benchmark's main class.
+# Nothing here is part of `./mvnw verify`. Needs only a JDK 21+ (JAVA_HOME or java on PATH).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+case "${1:-}" in
+  ingest) main=IngestBench ;;
+  queries) main=QueryBench ;;
+  plans) main=QueryPlans ;;
+  *) echo "usage: bench/run.sh ingest|queries|plans [-Dbench.<property>=<value> ...]" >&2; exit 2 ;;
+esac
+shift
+
+java_bin="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+javac_bin="${JAVA_HOME:+$JAVA_HOME/bin/}javac"
+
+./mvnw -q -B -ntp -DskipTests compile dependency:build-classpath \
+  -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=compile >&2
+classpath="target/classes:$(cat target/bench-classpath.txt)"
+rm -rf target/bench-classes
+"$javac_bin" --release 21 -d target/bench-classes -cp "$classpath" $(find bench/src -name '*.java')
+
+exec "$java_bin" -Xmx2g -cp "target/bench-classes:$classpath" "$@" "dev.taskruns.bench.$main"
