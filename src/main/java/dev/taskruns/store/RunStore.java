@@ -34,9 +34,20 @@ import java.util.function.Function;
 @ApplicationScoped
 public class RunStore {
 
+    /*
+     * Each statement first drops the rows that would not change (a join on the natural key): an
+     * ON CONFLICT .. DO UPDATE .. WHERE false alone still locks, and WAL-logs the lock of, every
+     * existing row, which made re-reading an unchanged page cost ~1 kB of WAL per run.
+     * The ON CONFLICT guard stays for rows another transaction writes meanwhile.
+     */
     private static final String UPSERT_TASKS = """
             INSERT INTO task AS t (source_id, task_id, task_name)
-            SELECT * FROM unnest(?::text[], ?::text[], ?::text[])
+            SELECT i.source_id, i.task_id, i.task_name
+              FROM unnest(?::text[], ?::text[], ?::text[]) AS i(source_id, task_id, task_name)
+              LEFT JOIN task cur ON cur.source_id = i.source_id AND cur.task_id = i.task_id
+             WHERE cur.task_id IS NULL
+                OR (i.task_name IS NOT NULL AND cur.task_name IS DISTINCT FROM i.task_name)
+             ORDER BY i.source_id, i.task_id
             ON CONFLICT (source_id, task_id) DO UPDATE
                SET task_name = excluded.task_name, updated_at = now()
              WHERE excluded.task_name IS NOT NULL AND t.task_name IS DISTINCT FROM excluded.task_name
@@ -51,6 +62,13 @@ public class RunStore {
                           ?::timestamptz[], ?::timestamptz[], ?::jsonb[], ?::jsonb[], ?::timestamptz[])
                    AS i(source_id, run_id, device_id, task_id, status, vendor_status,
                         started_at, ended_at, error, raw, updated_at)
+              LEFT JOIN run cur ON cur.source_id = i.source_id AND cur.run_id = i.run_id
+             WHERE cur.id IS NULL
+                OR (cur.device_id, cur.task_id, cur.status, cur.vendor_status, cur.started_at, cur.ended_at,
+                    cur.error, cur.raw)
+                   IS DISTINCT FROM
+                   (i.device_id, i.task_id, i.status, i.vendor_status, i.started_at, i.ended_at, i.error, i.raw)
+             ORDER BY i.source_id, i.run_id
             ON CONFLICT (source_id, run_id) DO UPDATE
                SET device_id = excluded.device_id, task_id = excluded.task_id, status = excluded.status,
                    vendor_status = excluded.vendor_status, started_at = excluded.started_at,
@@ -73,6 +91,10 @@ public class RunStore {
                      WHERE r.device_id = i.device_id AND r.source_id = i.source_id
                      ORDER BY r.started_at DESC, r.run_id DESC
                      LIMIT 1) last
+              LEFT JOIN device cur ON cur.source_id = i.source_id AND cur.device_id = i.device_id
+             WHERE cur.device_id IS NULL OR cur.last_run_id <> last.id
+                OR (i.device_name IS NOT NULL AND cur.device_name IS DISTINCT FROM i.device_name)
+             ORDER BY i.source_id, i.device_id
             ON CONFLICT (source_id, device_id) DO UPDATE
                SET device_name = coalesce(excluded.device_name, d.device_name),
                    last_run_id = excluded.last_run_id, updated_at = now()
