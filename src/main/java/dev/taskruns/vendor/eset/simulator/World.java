@@ -2,6 +2,7 @@ package dev.taskruns.vendor.eset.simulator;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -95,7 +96,7 @@ final class World {
             createTime = origin.minus(period.multipliedBy(1 + random.nextInt(7)))
                     .minusSeconds(random.nextLong(period.toSeconds()));
         }
-        createTime = createTime.truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        createTime = createTime.truncatedTo(ChronoUnit.SECONDS);
         Instant deleteTime = null;
         int deletion = random.nextInt(100);
         long age = Duration.between(createTime, origin).toSeconds();

@@ -185,7 +185,8 @@ class EsetSimulatorTest {
 
         List<String> listed = new ArrayList<>();
         for (String task : taskUuids) {
-            walk(token, "/v1/device_tasks/" + task + "/runs", "taskRuns", Map.of("pageSize", 7))
+            // small pages so most tasks need several (they hold up to about a hundred runs)
+            walk(token, "/v1/device_tasks/" + task + "/runs", "taskRuns", Map.of("pageSize", 20))
                     .forEach(run -> listed.add((String) run.get("uuid")));
         }
 
