@@ -30,7 +30,7 @@ class EsetSettingsTest {
         EsetSettings settings = config(Map.of()).getConfigMapping(EsetSettings.class);
 
         assertThat(settings.pageSize()).isEqualTo(1000);
-        assertThat(settings.requestsPerSecond()).isEqualTo(10);
+        assertThat(settings.requestsPerSecond()).isEqualTo(9);
         assertThat(settings.maxAttempts()).isEqualTo(4);
         assertThat(settings.settledHorizon()).isEqualTo(Duration.ofHours(24));
         assertThat(settings.settledRecheck()).isEqualTo(Duration.ofHours(24));
