@@ -50,7 +50,10 @@ class OperationsTest {
 
     @Test
     void metricsAreExposedForPrometheus() {
-        RestAssured.get("/q/metrics").then().statusCode(200).body(containsString("http_server_requests"));
+        RestAssured.get("/api/v1/sources").then().statusCode(200);
+        RestAssured.get("/q/metrics").then().statusCode(200)
+                .body(containsString("http_server_requests_seconds_count{"))
+                .body(containsString("uri=\"/api/v1/sources\""));
     }
 
     @Test

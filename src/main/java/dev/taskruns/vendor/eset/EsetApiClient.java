@@ -14,10 +14,14 @@ public interface EsetApiClient {
     List<EsetTask> listTasks();
 
     /**
-     * Streams a task's runs page by page (pageSize from the settings), each run exactly as received.
-     * The handler is called at least once; {@code last} is true on the final page.
+     * Streams a task's runs page by page (pageSize from the settings), each run exactly as received,
+     * starting at {@code fromPageToken} (null: the first page). The handler is called at least once.
      */
-    void forEachRunPage(String taskUuid, RunQuery query, RunPageHandler handler);
+    void forEachRunPage(String taskUuid, RunQuery query, String fromPageToken, RunPageHandler handler);
+
+    default void forEachRunPage(String taskUuid, RunQuery query, RunPageHandler handler) {
+        forEachRunPage(taskUuid, query, null, handler);
+    }
 
     /** Devices by uuid, in request order; empty when no device-management URL is known for the source. */
     List<EsetDevice> devices(List<String> uuids);
@@ -32,8 +36,9 @@ public interface EsetApiClient {
         public static final RunQuery ALL = new RunQuery(null, false);
     }
 
+    /** {@code nextPageToken} is null on the final page. */
     @FunctionalInterface
     interface RunPageHandler {
-        void page(List<JsonNode> runs, boolean last);
+        void page(List<JsonNode> runs, String nextPageToken);
     }
 }

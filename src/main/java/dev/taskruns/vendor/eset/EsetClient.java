@@ -51,15 +51,15 @@ public final class EsetClient implements EsetApiClient {
     }
 
     @Override
-    public void forEachRunPage(String taskUuid, RunQuery query, RunPageHandler handler) {
-        String pageToken = null;
+    public void forEachRunPage(String taskUuid, RunQuery query, String fromPageToken, RunPageHandler handler) {
+        String pageToken = next(fromPageToken);
         do {
             String token = pageToken;
             EsetDtos.RunList page = authorized("list runs of task " + taskUuid, EsetDtos.RunList.class,
                     (auth, responseId) -> automation.listRuns(auth, responseId, taskUuid, query.deviceUuid(),
                             query.listOnlyLastRuns() ? Boolean.TRUE : null, pageSize, token));
             pageToken = next(page == null ? null : page.nextPageToken());
-            handler.page(page == null || page.taskRuns() == null ? List.of() : page.taskRuns(), pageToken == null);
+            handler.page(page == null || page.taskRuns() == null ? List.of() : page.taskRuns(), pageToken);
         } while (pageToken != null);
     }
 

@@ -1,6 +1,7 @@
 package dev.taskruns.vendor.eset;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
 import dev.taskruns.config.SourceDefinition;
 import dev.taskruns.config.Vendor;
 import dev.taskruns.store.UnifiedRun;
@@ -183,10 +184,12 @@ public class EsetConnector implements VendorConnector {
         }
 
         void listed(EsetTask task) {
-            RunScan scan = new RunScan();
-            scan.activity(lenientTime(task.createTime()));
-            scan.activity(lenientTime(task.updateTime()));
-            read(task.uuid(), task.displayName(), scan, () -> {
+            read(task.uuid(), task.displayName(), () -> {
+                RunScan scan = new RunScan();
+                scan.activity(lenientTime(task.createTime()));
+                scan.activity(lenientTime(task.updateTime()));
+                return scan;
+            }, scan -> {
                 boolean settled = scan.allFinal && !canFireAgain(task)
                         && (scan.lastActivity == null || scan.lastActivity.isBefore(now.minus(settings.settledHorizon())));
                 return new TaskCheckpoint(settled, false, now, scan.lastActivity, task.updateTime(), task.displayName());
@@ -194,21 +197,46 @@ public class EsetConnector implements VendorConnector {
         }
 
         void deleted(String taskUuid, String taskName) {
-            RunScan scan = new RunScan();
-            Supplier<TaskCheckpoint> done =
-                    () -> new TaskCheckpoint(true, true, now, scan.lastActivity, null, taskName);
+            Function<RunScan, TaskCheckpoint> done =
+                    scan -> new TaskCheckpoint(true, true, now, scan.lastActivity, null, taskName);
             try {
-                read(taskUuid, taskName, scan, done);
+                read(taskUuid, taskName, RunScan::new, done);
             } catch (EsetApiException e) {
                 if (e.status() != 404) {
                     throw e;
                 }
-                context.commit(List.of(), Map.of(TaskCheckpoint.scope(taskUuid), done.get().toJson()));
+                context.commit(List.of(), finished(taskUuid, done.apply(new RunScan())));
             }
         }
 
-        private void read(String taskUuid, String taskName, RunScan scan, Supplier<TaskCheckpoint> done) {
-            client.forEachRunPage(taskUuid, EsetApiClient.RunQuery.ALL, (runs, last) -> {
+        /**
+         * Resumes an unfinished read at its saved page token; a token ESET no longer accepts (400/404
+         * before any page) means reading the task from its first page instead.
+         */
+        private void read(String taskUuid, String taskName, Supplier<RunScan> fresh,
+                          Function<RunScan, TaskCheckpoint> done) {
+            TaskProgress progress = context.checkpoint(TaskProgress.scope(taskUuid)).map(TaskProgress::fromJson).orElse(null);
+            if (progress != null) {
+                RunScan resumed = fresh.get();
+                resumed.allFinal = progress.allFinal();
+                resumed.activity(progress.lastActivity());
+                try {
+                    readPages(taskUuid, taskName, progress.pageToken(), resumed, done);
+                    return;
+                } catch (EsetApiException e) {
+                    if (resumed.pages > 0 || (e.status() != 400 && e.status() != 404)) {
+                        throw e;
+                    }
+                    LOG.infof("ESET source %s: saved page token of task %s refused (%s); reading it from the start",
+                            source, taskUuid, e.status());
+                }
+            }
+            readPages(taskUuid, taskName, null, fresh.get(), done);
+        }
+
+        private void readPages(String taskUuid, String taskName, String fromPageToken, RunScan scan,
+                               Function<RunScan, TaskCheckpoint> done) {
+            client.forEachRunPage(taskUuid, EsetApiClient.RunQuery.ALL, fromPageToken, (runs, next) -> {
                 Set<String> devices = new HashSet<>();
                 runs.forEach(run -> {
                     String device = EsetRunMapper.text(run, "deviceUuid");
@@ -229,9 +257,19 @@ public class EsetConnector implements VendorConnector {
                         context.badRecord("ESET source " + source + ", task " + taskUuid + ": " + e.getMessage(), e);
                     }
                 }
-                // the checkpoint only with the last page: a crash mid-task re-reads this task, never skips it
-                context.commit(mapped, last ? Map.of(TaskCheckpoint.scope(taskUuid), done.get().toJson()) : Map.of());
+                scan.pages++;
+                // each page carries where to go on from; the task's checkpoint only comes with the last
+                context.commit(mapped, next == null ? finished(taskUuid, done.apply(scan))
+                        : Map.of(TaskProgress.scope(taskUuid), new TaskProgress(next, scan.allFinal, scan.lastActivity).toJson()));
             });
+        }
+
+        /** The task's checkpoint, and its progress removed if there is one (a JSON null removes a scope). */
+        private Map<String, JsonNode> finished(String taskUuid, TaskCheckpoint checkpoint) {
+            String progress = TaskProgress.scope(taskUuid);
+            return context.checkpoint(progress).isEmpty()
+                    ? Map.of(TaskCheckpoint.scope(taskUuid), checkpoint.toJson())
+                    : Map.of(TaskCheckpoint.scope(taskUuid), checkpoint.toJson(), progress, NullNode.getInstance());
         }
 
         /**
@@ -257,6 +295,7 @@ public class EsetConnector implements VendorConnector {
     private static final class RunScan {
         boolean allFinal = true;
         Instant lastActivity;
+        int pages;
 
         void status(String vendorStatus) {
             allFinal &= EsetRunMapper.isFinal(vendorStatus);

@@ -248,7 +248,7 @@ class EsetClientTest {
         List<String> pages = new ArrayList<>();
 
         client().forEachRunPage("t1", EsetApiClient.RunQuery.ALL,
-                (page, last) -> pages.add(page.getFirst().get("uuid").asText() + (last ? " last" : "")));
+                (page, next) -> pages.add(page.getFirst().get("uuid").asText() + (next == null ? " last" : "")));
 
         assertThat(pages).containsExactly("r1", "r2 last");
         wm.verify(getRequestedFor(urlPathEqualTo(runs)).withQueryParam("pageSize", equalTo("1000"))

@@ -66,8 +66,8 @@ class EsetConnectorTest {
 
         assertThat(context.runs).containsOnlyKeys("r1", "r2", "r3", "r4");
         assertThat(context.commits).containsExactly(
-                new FakeSyncContext.Commit(List.of("r1", "r2"), List.of()),
-                new FakeSyncContext.Commit(List.of("r3"), List.of("task:t1")),
+                new FakeSyncContext.Commit(List.of("r1", "r2"), List.of("progress:t1")),
+                new FakeSyncContext.Commit(List.of("r3"), List.of("progress:t1", "task:t1")),
                 new FakeSyncContext.Commit(List.of("r4"), List.of("task:t2")));
         assertThat(context.runs.get("r1").deviceName()).isEqualTo("PC-1");
         assertThat(context.runs.get("r1").taskName()).isEqualTo("Task t1");
@@ -234,20 +234,36 @@ class EsetConnectorTest {
     }
 
     @Test
-    void aCrashBetweenPagesLeavesNoCheckpointSoTheNextCycleReadsTheTaskAgain() {
+    void aCrashBetweenPagesResumesAtTheNextPageSoAtMostOnePageIsReadTwice() {
         addTask(task("t1", MANUAL), run("r1", "d1", "FINISHED", LONG_AGO), run("r2", "d2", "FINISHED", LONG_AGO),
-                run("r3", "d3", "FINISHED", LONG_AGO));
+                run("r3", "d3", "FINISHED", LONG_AGO), run("r4", "d4", "FINISHED", LONG_AGO),
+                run("r5", "d5", "FINISHED", LONG_AGO));
         context.failOnCommit = 2;
 
         assertThatThrownBy(() -> connector.sync(source, context)).hasMessage("crash");
         assertThat(context.runs).containsOnlyKeys("r1", "r2");
-        assertThat(context.checkpoints).isEmpty();
+        assertThat(context.checkpoints).as("no task checkpoint before its last page, only where to go on")
+                .containsOnlyKeys("progress:t1");
 
         context.failOnCommit = -1;
         syncAgainAfter(Duration.ofMinutes(1));
-        assertThat(eset.runListings).containsExactly("t1");
+        assertThat(eset.runStarts).containsExactly(null, "t1@1");
+        assertThat(context.runs).containsOnlyKeys("r1", "r2", "r3", "r4", "r5");
+        assertThat(checkpoint("t1").settled()).as("tallies of the pages before the crash still count").isTrue();
+        assertThat(context.checkpoints).doesNotContainKey("progress:t1");
+    }
+
+    @Test
+    void aSavedPageTokenTheVendorRefusesMeansReadingTheTaskFromTheStart() {
+        addTask(task("t1", MANUAL), run("r1", "d1", "FINISHED", LONG_AGO), run("r2", "d2", "FINISHED", LONG_AGO),
+                run("r3", "d3", "FINISHED", LONG_AGO));
+        context.checkpoints.put("progress:t1", new TaskProgress("expired-token", true, null).toJson());
+
+        connector.sync(source, context);
+
+        assertThat(eset.runStarts).containsExactly((String) null);
         assertThat(context.runs).containsOnlyKeys("r1", "r2", "r3");
-        assertThat(checkpoint("t1").settled()).isTrue();
+        assertThat(context.checkpoints).containsOnlyKeys("task:t1");
     }
 
     @Test

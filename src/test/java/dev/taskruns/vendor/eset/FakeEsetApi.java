@@ -17,6 +17,8 @@ final class FakeEsetApi implements EsetApiClient {
     final Map<String, String> deviceNames = new LinkedHashMap<>();
     /** Every runs listing, by task uuid, in call order. */
     final List<String> runListings = new ArrayList<>();
+    /** The page token each run listing started from (null: the first page). */
+    final List<String> runStarts = new ArrayList<>();
     /** Tasks whose runs answer 503 however often they are asked. */
     final Set<String> failing = new HashSet<>();
     boolean devicesFail;
@@ -28,7 +30,7 @@ final class FakeEsetApi implements EsetApiClient {
     }
 
     @Override
-    public void forEachRunPage(String taskUuid, RunQuery query, RunPageHandler handler) {
+    public void forEachRunPage(String taskUuid, RunQuery query, String fromPageToken, RunPageHandler handler) {
         runListings.add(taskUuid);
         if (failing.contains(taskUuid)) {
             throw new EsetApiException("list runs of task " + taskUuid + " failed: HTTP 503 after 4 attempts", 503);
@@ -37,9 +39,16 @@ final class FakeEsetApi implements EsetApiClient {
         if (all == null) {
             throw new EsetApiException("list runs of task " + taskUuid + " failed: HTTP 404", 404);
         }
+        if (fromPageToken != null && !fromPageToken.startsWith(taskUuid + "@")) {
+            throw new EsetApiException("list runs of task " + taskUuid + " failed: HTTP 400 (bad page token)", 400);
+        }
+        runStarts.add(fromPageToken);
+        // two runs a page; the token is "<task>@<page>", like an opaque vendor token
         int pages = Math.max(1, (all.size() + 1) / 2);
-        for (int page = 0; page < pages; page++) {
-            handler.page(all.subList(Math.min(all.size(), page * 2), Math.min(all.size(), page * 2 + 2)), page == pages - 1);
+        int first = fromPageToken == null ? 0 : Integer.parseInt(fromPageToken.substring(taskUuid.length() + 1));
+        for (int page = first; page < pages; page++) {
+            handler.page(all.subList(Math.min(all.size(), page * 2), Math.min(all.size(), page * 2 + 2)),
+                    page == pages - 1 ? null : taskUuid + "@" + (page + 1));
         }
     }
 

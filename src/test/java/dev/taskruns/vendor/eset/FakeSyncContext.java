@@ -47,7 +47,7 @@ final class FakeSyncContext implements SyncContext {
                 checkpoints.put(scope, json);
             }
         });
-        commits.add(new Commit(page.stream().map(UnifiedRun::runId).toList(), List.copyOf(advanced.keySet())));
+        commits.add(new Commit(page.stream().map(UnifiedRun::runId).toList(), advanced.keySet().stream().sorted().toList()));
         return new WriteResult(page.size(), 0, 0);
     }
 
