@@ -15,6 +15,7 @@ import jakarta.enterprise.inject.Instance;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -91,8 +92,13 @@ public class SyncEngine {
     /** Starts every due, enabled, supported source that is not running here already. */
     public void tick() {
         for (String id : repository.due(clock.instant())) {
-            sources.find(id).filter(s -> connectors.containsKey(s.vendor()))
-                    .ifPresent(source -> start(source, true));
+            sources.find(id).filter(s -> connectors.containsKey(s.vendor())).ifPresent(source -> {
+                try {
+                    start(source, true);
+                } catch (SQLException | RuntimeException e) {
+                    LOG.errorf(e, "Could not start a sync cycle of source %s", source.id());
+                }
+            });
         }
     }
 
@@ -108,35 +114,44 @@ public class SyncEngine {
         if (!connectors.containsKey(source.get().vendor())) {
             return Start.UNSUPPORTED;
         }
-        return start(source.get(), false);
+        try {
+            return start(source.get(), false);
+        } catch (SQLException e) {
+            throw new IllegalStateException("Could not take the sync lock of source " + sourceId, e);
+        }
     }
 
     public boolean isRunning(String sourceId) {
         return running.contains(sourceId);
     }
 
-    private Start start(SourceDefinition source, boolean onlyIfDue) {
+    private Start start(SourceDefinition source, boolean onlyIfDue) throws SQLException {
         if (!running.add(source.id())) {
             return Start.ALREADY_RUNNING;
         }
+        boolean handedOver = false;
         try {
             Optional<SourceLock.Held> held = lock.tryAcquire(source.id());
             if (held.isEmpty()) {
-                running.remove(source.id());
                 return Start.ALREADY_RUNNING;
             }
             // another replica may have finished this source's cycle between our look and the lock
             if (onlyIfDue && !repository.due(clock.instant()).contains(source.id())) {
                 held.get().close();
-                running.remove(source.id());
                 return Start.ALREADY_RUNNING;
             }
-            workers.execute(() -> runCycle(source, held.get()));
+            try {
+                workers.execute(() -> runCycle(source, held.get()));
+            } catch (RuntimeException e) { // shutting down: give the lock back at once
+                held.get().close();
+                throw e;
+            }
+            handedOver = true;
             return Start.STARTED;
-        } catch (Exception e) {
-            running.remove(source.id());
-            LOG.errorf(e, "Could not start a sync cycle of source %s", source.id());
-            return Start.ALREADY_RUNNING;
+        } finally {
+            if (!handedOver) {
+                running.remove(source.id());
+            }
         }
     }
 
