@@ -1,5 +1,6 @@
 package dev.taskruns.config;
 
+import io.quarkus.runtime.ExecutionMode;
 import io.smallrye.config.ConfigSourceContext;
 import io.smallrye.config.ConfigSourceFactory;
 import io.smallrye.config.ConfigValue;
@@ -18,7 +19,7 @@ import java.util.Map;
  */
 public class EmbeddedDatabaseConfigSourceFactory implements ConfigSourceFactory {
 
-    /** Below application.properties (250) and env (300): an explicit datasource URL always wins. */
+    /** Below application.properties (250), env (300) and system properties: an explicit URL always wins. */
     private static final int ORDINAL = 200;
 
     @Override
@@ -28,8 +29,9 @@ public class EmbeddedDatabaseConfigSourceFactory implements ConfigSourceFactory 
         if (prod || enabled == null || !Boolean.parseBoolean(enabled.getValue())) {
             return List.of();
         }
-        ConfigValue explicitUrl = context.getValue("quarkus.datasource.jdbc.url");
-        if (explicitUrl != null && explicitUrl.getValue() != null) {
+        // The Quarkus build reads configuration too: no database for it (and its URL must not be
+        // recorded into the packaged app, which would then dial a server that died with the build).
+        if (ExecutionMode.current() == ExecutionMode.UNSET) {
             return List.of();
         }
         ConfigValue dir = context.getValue("taskruns.embedded-postgres.data-dir");
