@@ -1,8 +1,10 @@
 -- The unified store: one row per vendor account (source), device, task and run, plus per-source
 -- sync checkpoints. Natural keys are unique so that writing a vendor record twice never makes two rows.
+-- Key columns use the "C" collation: "ties are broken by the greater runId" and keyset paging must
+-- order identically on every server, whatever its locale (and survive glibc collation changes).
 
 CREATE TABLE source (
-    id                     text        PRIMARY KEY,
+    id                     text        COLLATE "C" PRIMARY KEY,
     vendor                 text        NOT NULL,
     enabled                boolean     NOT NULL DEFAULT true,
     state                  text        NOT NULL DEFAULT 'IDLE'
@@ -20,8 +22,8 @@ CREATE TABLE source (
 );
 
 CREATE TABLE task (
-    source_id  text        NOT NULL REFERENCES source (id),
-    task_id    text        NOT NULL,
+    source_id  text        COLLATE "C" NOT NULL REFERENCES source (id),
+    task_id    text        COLLATE "C" NOT NULL,
     task_name  text,
     updated_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (source_id, task_id)
@@ -29,10 +31,10 @@ CREATE TABLE task (
 
 CREATE TABLE run (
     id            bigint      GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
-    source_id     text        NOT NULL REFERENCES source (id),
-    run_id        text        NOT NULL,
-    device_id     text        NOT NULL,
-    task_id       text        NOT NULL,
+    source_id     text        COLLATE "C" NOT NULL REFERENCES source (id),
+    run_id        text        COLLATE "C" NOT NULL,
+    device_id     text        COLLATE "C" NOT NULL,
+    task_id       text        COLLATE "C" NOT NULL,
     status        text        NOT NULL
                   CHECK (status IN ('PENDING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'SUPPRESSED', 'UNKNOWN')),
     vendor_status text        NOT NULL,
@@ -55,8 +57,8 @@ CREATE INDEX run_latest ON run (started_at DESC, run_id DESC, source_id DESC);
 -- One row per device, its last run kept current by the batch write: "last run of every device"
 -- reads this table in key order instead of scanning all runs.
 CREATE TABLE device (
-    source_id   text        NOT NULL REFERENCES source (id),
-    device_id   text        NOT NULL,
+    source_id   text        COLLATE "C" NOT NULL REFERENCES source (id),
+    device_id   text        COLLATE "C" NOT NULL,
     device_name text,
     last_run_id bigint      NOT NULL REFERENCES run (id),
     updated_at  timestamptz NOT NULL DEFAULT now(),
@@ -65,8 +67,8 @@ CREATE TABLE device (
 
 -- Where a source's incremental sync stands: one row per (source, scope), e.g. a task or a time window.
 CREATE TABLE sync_checkpoint (
-    source_id  text        NOT NULL REFERENCES source (id),
-    scope      text        NOT NULL,
+    source_id  text        COLLATE "C" NOT NULL REFERENCES source (id),
+    scope      text        COLLATE "C" NOT NULL,
     value      jsonb       NOT NULL,
     updated_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (source_id, scope)

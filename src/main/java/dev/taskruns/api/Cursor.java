@@ -50,13 +50,18 @@ final class Cursor {
             throw malformed();
         }
         try {
-            return Arrays.stream(fields, 3, fields.length).map(p -> URLDecoder.decode(p, StandardCharsets.UTF_8)).toList();
+            List<String> position = Arrays.stream(fields, 3, fields.length)
+                    .map(p -> URLDecoder.decode(p, StandardCharsets.UTF_8)).toList();
+            if (position.stream().anyMatch(FilterParams::hasNul)) {
+                throw malformed();
+            }
+            return position;
         } catch (IllegalArgumentException e) {
             throw malformed();
         }
     }
 
-    private static InvalidParametersException malformed() {
+    static InvalidParametersException malformed() {
         return new InvalidParametersException(PARAMETER, "malformed cursor: pass back the nextCursor value exactly as received");
     }
 

@@ -89,6 +89,13 @@ public class FilterParams {
             errors.add(error("startedBefore", "must not be earlier than startedAfter"));
         }
         int pageSize = limit(errors);
+        // PostgreSQL text cannot hold NUL: refuse it here rather than fail in the database
+        if (values(deviceId).stream().anyMatch(FilterParams::hasNul) || hasNul(pathDeviceId)) {
+            errors.add(error("deviceId", "must not contain NUL characters"));
+        }
+        if (hasNul(taskId)) {
+            errors.add(error("taskId", "must not contain NUL characters"));
+        }
         if (taskId != null && taskId.isBlank()) {
             errors.add(error("taskId", "must not be empty"));
         }
@@ -123,7 +130,8 @@ public class FilterParams {
         }
         Optional<Instant> parsed = Timestamps.parse(text.trim());
         if (parsed.isEmpty()) {
-            errors.add(error(name, "'" + text + "' is not an ISO-8601 date-time with offset, e.g. 2026-11-01T08:00:00Z"));
+            errors.add(error(name, "'" + text + "' is not an ISO-8601 date-time with offset in years 1 to 9999, "
+                    + "e.g. 2026-11-01T08:00:00Z"));
         }
         return parsed.orElse(null);
     }
@@ -142,6 +150,10 @@ public class FilterParams {
 
     private static String sorted(Collection<String> values) {
         return values.stream().collect(Collectors.toCollection(TreeSet::new)).toString();
+    }
+
+    static boolean hasNul(String value) {
+        return value != null && value.indexOf('\u0000') >= 0;
     }
 
     private static Problem.ParameterError error(String parameter, String message) {

@@ -111,10 +111,14 @@ public class RunsResource {
 
     private static Instant instant(String text) {
         try {
-            return Instant.parse(text);
+            Instant instant = Instant.parse(text);
+            if (Timestamps.inRange(instant)) {
+                return instant;
+            }
         } catch (DateTimeParseException e) {
-            throw new InvalidParametersException("cursor", "malformed cursor: pass back the nextCursor value exactly as received");
+            // reported below
         }
+        throw Cursor.malformed();
     }
 
     @FunctionalInterface

@@ -54,12 +54,15 @@ public class SourcesResource {
     @APIResponse(responseCode = "202", description = "A cycle has started; follow it on GET /api/v1/sources")
     @APIResponse(responseCode = "404", description = "No such source",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "409", description = "A cycle is running, or the source is disabled or unsupported",
+    @APIResponse(responseCode = "409", description = "A cycle of this source is running, every worker is busy, "
+            + "or the source is disabled or unsupported",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Response sync(@PathParam("id") String id) {
         return switch (engine.trigger(id)) {
             case STARTED -> Response.accepted().location(URI.create("/api/v1/sources")).build();
             case ALREADY_RUNNING -> throw new ConflictProblem("A sync cycle of source '" + id + "' is already running");
+            case BUSY -> throw new ConflictProblem("Every sync worker of this replica is busy "
+                    + "(taskruns.sync.max-concurrent-sources); try again shortly");
             case DISABLED -> throw new ConflictProblem("Source '" + id + "' is disabled (taskruns.sources." + id + ".enabled)");
             case UNSUPPORTED -> throw new ConflictProblem("Source '" + id + "' has no connector in this build");
             case UNKNOWN_SOURCE -> throw new NotFoundProblem("No source '" + id + "' is configured");

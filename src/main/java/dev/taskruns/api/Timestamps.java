@@ -20,12 +20,20 @@ final class Timestamps {
         return instant == null ? null : FORMAT.format(instant);
     }
 
-    /** Accepts any ISO-8601 date-time with an offset ({@code Z}, {@code +02:00}). */
+    /** What PostgreSQL's timestamptz and the output format both hold. */
+    private static final Instant MIN = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant MAX = Instant.parse("9999-12-31T23:59:59.999Z");
+
+    /** Accepts an ISO-8601 date-time with an offset ({@code Z}, {@code +02:00}) in years 1 to 9999. */
     static Optional<Instant> parse(String text) {
         try {
-            return Optional.of(OffsetDateTime.parse(text).toInstant());
+            return Optional.of(OffsetDateTime.parse(text).toInstant()).filter(Timestamps::inRange);
         } catch (DateTimeParseException e) {
             return Optional.empty();
         }
+    }
+
+    static boolean inRange(Instant instant) {
+        return !instant.isBefore(MIN) && !instant.isAfter(MAX);
     }
 }

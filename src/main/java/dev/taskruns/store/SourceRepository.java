@@ -27,20 +27,17 @@ public class SourceRepository implements PanacheRepositoryBase<SourceEntity, Str
         sources.all().forEach(this::register);
     }
 
+    /** An upsert, not find-then-persist: replicas starting together register the same sources. */
     @Transactional
-    public SourceEntity register(SourceDefinition definition) {
-        SourceEntity entity = findById(definition.id());
-        if (entity == null) {
-            entity = new SourceEntity();
-            entity.id = definition.id();
-            entity.vendor = definition.vendor();
-            entity.enabled = definition.enabled();
-            persist(entity);
-        } else {
-            entity.vendor = definition.vendor();
-            entity.enabled = definition.enabled();
-        }
-        return entity;
+    public void register(SourceDefinition definition) {
+        getEntityManager().createNativeQuery("""
+                        INSERT INTO source (id, vendor, enabled) VALUES (?1, ?2, ?3)
+                        ON CONFLICT (id) DO UPDATE SET vendor = excluded.vendor, enabled = excluded.enabled
+                        """)
+                .setParameter(1, definition.id())
+                .setParameter(2, definition.vendor().name())
+                .setParameter(3, definition.enabled())
+                .executeUpdate();
     }
 
     /** Ids of enabled sources whose next cycle is due (never run, or next_sync_at passed). */

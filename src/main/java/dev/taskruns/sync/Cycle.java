@@ -17,6 +17,7 @@ final class Cycle implements SyncContext {
     private static final Logger LOG = Logger.getLogger(Cycle.class);
 
     private final String sourceId;
+    private final SourceLock.Held lock;
     private final PageWriter writer;
     private final SyncMetrics metrics;
     private final Map<String, JsonNode> checkpoints = new LinkedHashMap<>();
@@ -27,8 +28,9 @@ final class Cycle implements SyncContext {
     int badRecords;
     private String firstBadRecord;
 
-    Cycle(String sourceId, PageWriter writer, SyncMetrics metrics) {
+    Cycle(String sourceId, SourceLock.Held lock, PageWriter writer, SyncMetrics metrics) {
         this.sourceId = sourceId;
+        this.lock = lock;
         this.writer = writer;
         this.metrics = metrics;
     }
@@ -49,6 +51,7 @@ final class Cycle implements SyncContext {
 
     @Override
     public WriteResult commit(List<UnifiedRun> runs, Map<String, JsonNode> advanced) {
+        lock.verify();
         WriteResult result = writer.commit(sourceId, runs, advanced);
         // only after the commit: the in-memory view never gets ahead of the store either
         advanced.forEach((scope, value) -> {

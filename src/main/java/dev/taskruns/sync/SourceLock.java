@@ -56,6 +56,24 @@ public class SourceLock {
             this.sourceId = sourceId;
         }
 
+        /**
+         * Throws when the session that holds the lock is gone (connection dropped, database failover):
+         * a session lock lives exactly as long as its session, so a live session still holds it.
+         * Checked before every page commit, so a cycle that lost its lock stops instead of racing
+         * another replica. (Hence no transaction-mode connection pooler between us and PostgreSQL.)
+         */
+        void verify() {
+            boolean alive;
+            try {
+                alive = connection.isValid(5);
+            } catch (SQLException e) {
+                alive = false;
+            }
+            if (!alive) {
+                throw new IllegalStateException("the sync lock of source " + sourceId + " was lost with its database session");
+            }
+        }
+
         @Override
         public void close() throws SQLException {
             try (connection; PreparedStatement ps = connection.prepareStatement(

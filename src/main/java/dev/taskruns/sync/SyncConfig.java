@@ -2,6 +2,7 @@ package dev.taskruns.sync;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Min;
 
 import java.time.Duration;
 
@@ -19,10 +20,12 @@ public interface SyncConfig {
 
     /** Sources synced at the same time by one replica. */
     @WithDefault("4")
+    @Min(1)
     int maxConcurrentSources();
 
     /** Failed cycles in a row after which a source is FAILING rather than BACKING_OFF. */
     @WithDefault("3")
+    @Min(1)
     int failingAfter();
 
     /** Upper bound of the retry delay after failures (it doubles from the poll interval). */

@@ -41,7 +41,7 @@ public class SyncEngine {
     private static final Logger LOG = Logger.getLogger(SyncEngine.class);
 
     /** What a request to start a cycle came to. */
-    public enum Start { STARTED, ALREADY_RUNNING, DISABLED, UNKNOWN_SOURCE, UNSUPPORTED }
+    public enum Start { STARTED, ALREADY_RUNNING, BUSY, DISABLED, UNKNOWN_SOURCE, UNSUPPORTED }
 
     private final Sources sources;
     private final Map<Vendor, VendorConnector> connectors;
@@ -125,10 +125,19 @@ public class SyncEngine {
         return running.contains(sourceId);
     }
 
-    private Start start(SourceDefinition source, boolean onlyIfDue) throws SQLException {
-        if (!running.add(source.id())) {
+    /**
+     * Takes the source's lock and hands the cycle to a free worker. Never queues: a queued cycle
+     * would hold a pooled connection and the lock while waiting, starving the API and keeping other
+     * replicas from the source. With every worker busy, the tick simply tries again later.
+     */
+    private synchronized Start start(SourceDefinition source, boolean onlyIfDue) throws SQLException {
+        if (running.contains(source.id())) {
             return Start.ALREADY_RUNNING;
         }
+        if (running.size() >= config.maxConcurrentSources()) {
+            return Start.BUSY;
+        }
+        running.add(source.id());
         boolean handedOver = false;
         try {
             Optional<SourceLock.Held> held = lock.tryAcquire(source.id());
@@ -158,21 +167,28 @@ public class SyncEngine {
     private void runCycle(SourceDefinition source, SourceLock.Held held) {
         MDC.put("source", source.id());
         Instant started = clock.instant();
-        Cycle cycle = new Cycle(source.id(), writer, metrics);
+        Cycle cycle = new Cycle(source.id(), held, writer, metrics);
+        // the outcome is recorded while the lock is still held: released first, another replica
+        // could start at once, skip the back-off and have its SYNCING overwritten by our result
         try (held) {
-            repository.markStarted(source.id(), started);
-            cycle.resume(checkpoints.load(source.id()));
-            connectors.get(source.vendor()).sync(source, cycle);
-            Instant finished = clock.instant();
-            repository.markSucceeded(source.id(), finished, started.plus(source.pollInterval()), cycle.problem());
-            metrics.succeeded(source.id(), finished);
-            finish(source, cycle, "success", started, null);
+            try {
+                repository.markStarted(source.id(), started);
+                cycle.resume(checkpoints.load(source.id()));
+                connectors.get(source.vendor()).sync(source, cycle);
+                Instant finished = clock.instant();
+                repository.markSucceeded(source.id(), finished, started.plus(source.pollInterval()), cycle.problem());
+                metrics.succeeded(source.id(), finished);
+                finish(source, cycle, "success", started, null);
+            } catch (Exception e) {
+                LOG.debugf(e, "Sync cycle of source %s failed", source.id());
+                String error = describe(e);
+                Instant failed = clock.instant();
+                var stored = repository.markFailed(source.id(), failed, error, config.failingAfter(),
+                        failures -> failed.plus(backoff(source.pollInterval(), failures)));
+                finish(source, cycle, stored.state.name().toLowerCase(), started, error);
+            }
         } catch (Exception e) {
-            String error = describe(e);
-            Instant failed = clock.instant();
-            var stored = repository.markFailed(source.id(), failed, error, config.failingAfter(),
-                    failures -> failed.plus(backoff(source.pollInterval(), failures)));
-            finish(source, cycle, stored.state.name().toLowerCase(), started, error);
+            LOG.errorf(e, "Could not record the end of the sync cycle of source %s", source.id());
         } finally {
             running.remove(source.id());
             MDC.remove("source");
@@ -198,15 +214,18 @@ public class SyncEngine {
         }
     }
 
-    /** The cause chain's messages: enough to act on, and vendor clients keep secrets out of them. */
-    private static String describe(Throwable e) {
-        StringBuilder text = new StringBuilder();
-        for (Throwable t = e; t != null && text.length() < 1000; t = t.getCause()) {
-            if (!text.isEmpty()) {
-                text.append(": ");
+    /**
+     * What {@code lastError} (served by the API) says: vendor and engine messages as they are (vendor
+     * clients keep credentials and tokens out of them), but for a database failure only its
+     * SQLState: SQL text and row values stay in the log.
+     */
+    static String describe(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException sql) {
+                return "database error (SQLState " + sql.getSQLState() + "); details in the service log";
             }
-            text.append(t.getMessage() != null ? t.getMessage() : t.getClass().getSimpleName());
         }
-        return text.toString();
+        String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+        return message.length() <= 1000 ? message : message.substring(0, 1000) + "…";
     }
 }

@@ -33,6 +33,8 @@ class BadInputTest {
             "startedAfter, 2026-13-01T00:00:00Z, /api/v1/last-runs",
             "startedBefore, yesterday, /api/v1/runs",
             "startedAfter, 2026-11-01T08:00:00, /api/v1/runs",
+            "startedAfter, +300000-01-01T00:00:00Z, /api/v1/last-runs",
+            "startedBefore, -5000-01-01T00:00:00Z, /api/v1/runs",
             "source, nosuchsource, /api/v1/last-runs",
             "source, nosuchsource, /api/v1/devices/d1/last-run",
             "vendor, CROWDSTRIKE, /api/v1/runs",
@@ -63,6 +65,14 @@ class BadInputTest {
         String lastRunsCursor = Base64.getUrlEncoder().withoutPadding().encodeToString(
                 "v1|last-runs|0000000000000000|alpha|d1".getBytes(StandardCharsets.UTF_8));
         problem(get("/api/v1/last-runs", Map.of("cursor", lastRunsCursor, "status", "FAILED")), "cursor");
+    }
+
+    @Test
+    void nulCharactersAreRefusedNotPassedToTheDatabase() {
+        problem(get("/api/v1/runs", Map.of("deviceId", "d\u00001")), "deviceId");
+        problem(get("/api/v1/last-runs", Map.of("taskId", "t\u0000")), "taskId");
+        problem(io.restassured.RestAssured.given().urlEncodingEnabled(false).get("/api/v1/devices/d%001/runs").then(),
+                "deviceId");
     }
 
     @Test

@@ -92,7 +92,8 @@ public class EsetConnector implements VendorConnector {
         }
         // runs outlive their task: a vanished task is read once more, then never again
         stored.forEach((uuid, checkpoint) -> {
-            if (!listed.contains(uuid) && !checkpoint.deleted()) {
+            // read once more when it vanishes, and every cycle while runs it left are still unfinished
+            if (!listed.contains(uuid) && (!checkpoint.deleted() || !checkpoint.settled())) {
                 failures.attempt(uuid, () -> read.deleted(uuid, checkpoint.taskName()));
                 count(source.id(), "deleted");
             }
@@ -190,15 +191,14 @@ public class EsetConnector implements VendorConnector {
                 scan.activity(lenientTime(task.updateTime()));
                 return scan;
             }, scan -> {
-                boolean settled = scan.allFinal && !canFireAgain(task)
-                        && (scan.lastActivity == null || scan.lastActivity.isBefore(now.minus(settings.settledHorizon())));
+                boolean settled = scan.allFinal && !canFireAgain(task) && quiet(scan);
                 return new TaskCheckpoint(settled, false, now, scan.lastActivity, task.updateTime(), task.displayName());
             });
         }
 
         void deleted(String taskUuid, String taskName) {
             Function<RunScan, TaskCheckpoint> done =
-                    scan -> new TaskCheckpoint(true, true, now, scan.lastActivity, null, taskName);
+                    scan -> new TaskCheckpoint(scan.allFinal && quiet(scan), true, now, scan.lastActivity, null, taskName);
             try {
                 read(taskUuid, taskName, RunScan::new, done);
             } catch (EsetApiException e) {
@@ -253,6 +253,9 @@ public class EsetConnector implements VendorConnector {
                         scan.activity(unified.startedAt());
                         scan.activity(unified.endedAt());
                         mapped.add(unified);
+                    } catch (EsetRunMapper.NotStarted e) {
+                        scan.allFinal = false; // the task is not done while a run has yet to start
+                        registry.counter("taskruns.eset.runs.not.started", "source", source).increment();
                     } catch (IllegalArgumentException e) {
                         context.badRecord("ESET source " + source + ", task " + taskUuid + ": " + e.getMessage(), e);
                     }
@@ -262,6 +265,11 @@ public class EsetConnector implements VendorConnector {
                 context.commit(mapped, next == null ? finished(taskUuid, done.apply(scan))
                         : Map.of(TaskProgress.scope(taskUuid), new TaskProgress(next, scan.allFinal, scan.lastActivity).toJson()));
             });
+        }
+
+        /** Nothing happened within the settled horizon. */
+        private boolean quiet(RunScan scan) {
+            return scan.lastActivity == null || scan.lastActivity.isBefore(now.minus(settings.settledHorizon()));
         }
 
         /** The task's checkpoint, and its progress removed if there is one (a JSON null removes a scope). */

@@ -46,7 +46,7 @@ final class EsetRunMapper {
         Instant end = time(run, "endTime");
         Instant startedAt = start != null ? start : end;
         if (startedAt == null) {
-            throw new IllegalArgumentException("run " + runId + " has neither startTime nor endTime");
+            throw new NotStarted("run " + runId + " has neither startTime nor endTime");
         }
         RunStatus status = status(vendorStatus);
         JsonNode result = run.get("result");
@@ -93,6 +93,16 @@ final class EsetRunMapper {
             return parseTime(text(run, field));
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("run " + text(run, "uuid") + " has an unreadable " + field, e);
+        }
+    }
+
+    /**
+     * A run ESET lists before it has any time (typically queued): nothing is wrong with it, it just
+     * cannot be placed in time yet. Not a bad record; it is stored once ESET gives it a time.
+     */
+    static final class NotStarted extends IllegalArgumentException {
+        NotStarted(String message) {
+            super(message);
         }
     }
 }

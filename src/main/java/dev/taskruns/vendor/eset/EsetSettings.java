@@ -2,6 +2,8 @@ package dev.taskruns.vendor.eset;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 
 import java.time.Duration;
 
@@ -14,6 +16,8 @@ public interface EsetSettings {
 
     /** Page size sent to list calls; the vendor coerces anything above 1000 to 1000. */
     @WithDefault("1000")
+    @Min(1)
+    @Max(1000)
     int pageSize();
 
     /**
@@ -21,10 +25,12 @@ public interface EsetSettings {
      * drew ~8% 429s from a sliding-window limiter in the demo (arrival jitter), so stay just under it.
      */
     @WithDefault("9")
+    @Min(1)
     int requestsPerSecond();
 
     /** Attempts per request on 429, 5xx, 504 and I/O timeouts before the request fails. */
     @WithDefault("4")
+    @Min(1)
     int maxAttempts();
 
     /** First backoff delay; doubled per failed attempt, with jitter. */
@@ -37,6 +43,7 @@ public interface EsetSettings {
 
     /** Re-sends with {@code response-id} while the vendor answers 202. */
     @WithDefault("30")
+    @Min(1)
     int maxPolls();
 
     /** First delay between 202 polls; doubled per poll up to {@link #maxPollDelay()}. */
@@ -67,6 +74,7 @@ public interface EsetSettings {
 
     /** Devices per {@code devices:batchGet} call (they travel in the query string). */
     @WithDefault("100")
+    @Min(1)
     int deviceBatchSize();
 
     /** How long a device display name (or the failure to get it) is reused before asking again. */

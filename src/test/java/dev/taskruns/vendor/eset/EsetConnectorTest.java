@@ -178,9 +178,32 @@ class EsetConnectorTest {
         assertThat(context.runs.get("r1").status()).isEqualTo(RunStatus.FAILED);
         assertThat(context.runs.get("r1").taskName()).as("name kept from the checkpoint").isEqualTo("Task t1");
         assertThat(checkpoint("t1").deleted()).isTrue();
+        assertThat(checkpoint("t1").settled()).as("its run ended within the horizon: looked at again").isFalse();
+
+        syncAgainAfter(Duration.ofDays(3));
+        assertThat(eset.runListings).containsExactly("t1");
         assertThat(checkpoint("t1").settled()).isTrue();
 
         syncAgainAfter(Duration.ofDays(3));
+        assertThat(eset.runListings).isEmpty();
+    }
+
+    @Test
+    void runsADeletedTaskLeftUnfinishedAreFollowedUntilTheyEnd() {
+        addTask(task("t1", MANUAL), run("r1", "d1", "RUNNING", LONG_AGO));
+        connector.sync(source, context);
+
+        eset.tasks.clear();
+        syncAgainAfter(Duration.ofMinutes(1));
+        assertThat(checkpoint("t1").settled()).isFalse();
+
+        eset.runs.get("t1").set(0, run("r1", "d1", "FINISHED", LONG_AGO));
+        syncAgainAfter(Duration.ofMinutes(1));
+        assertThat(eset.runListings).containsExactly("t1");
+        assertThat(context.runs.get("r1").status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(checkpoint("t1").settled()).isTrue();
+
+        syncAgainAfter(Duration.ofMinutes(1));
         assertThat(eset.runListings).isEmpty();
     }
 
@@ -206,7 +229,9 @@ class EsetConnectorTest {
         connector.sync(source, context);
 
         assertThat(context.runs).containsOnlyKeys("r2");
-        assertThat(context.badRecords).hasSize(2).allSatisfy(d -> assertThat(d).contains("eseteu").contains("t1"));
+        assertThat(context.badRecords).as("the run without uuid; a queued run without times is not broken")
+                .hasSize(1).allSatisfy(d -> assertThat(d).contains("eseteu").contains("t1"));
+        assertThat(registry.counter("taskruns.eset.runs.not.started", "source", "eseteu").count()).isEqualTo(1);
         assertThat(checkpoint("t1").settled()).as("a queued run, even unstorable, keeps the task active").isFalse();
     }
 
