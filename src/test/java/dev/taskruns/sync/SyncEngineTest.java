@@ -144,6 +144,27 @@ class SyncEngineTest {
     }
 
     @Test
+    void aCycleWhoseLockSessionDiedStopsBeforeWritingAnotherPage() throws InterruptedException {
+        CountDownLatch entered = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        connector.script((source, context) -> {
+            entered.countDown();
+            release.await(30, TimeUnit.SECONDS);
+            context.commit(List.of(run("gamma", "late", "ip:9", T0, RunStatus.SUCCEEDED)), Map.of());
+        });
+        engine.trigger("gamma");
+        assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+        // the database drops the session holding the lock (network cut, failover, admin)
+        db.single("SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory'");
+        release.countDown();
+        awaitIdle();
+
+        assertThat(db.single("SELECT count(*) FROM run WHERE run_id = 'late'")).isEqualTo(0L);
+        assertThat(source().state).isEqualTo(SourceState.BACKING_OFF);
+        assertThat(source().lastError).contains("lock").contains("lost");
+    }
+
+    @Test
     void anotherReplicaHoldingTheSourceLockMeansNoSecondPull() throws Exception {
         try (SourceLock.Held otherReplica = lock.tryAcquire("gamma").orElseThrow()) {
             assertThat(engine.trigger("gamma")).isEqualTo(SyncEngine.Start.ALREADY_RUNNING);
