@@ -10,8 +10,6 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
@@ -37,21 +35,16 @@ class SyncEngineBusyTest {
 
     @Test
     void aSecondSourceIsRefusedWhileTheOnlyWorkerIsBusy() throws InterruptedException {
-        CountDownLatch entered = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        connector.script((source, context) -> {
-            entered.countDown();
-            release.await(30, TimeUnit.SECONDS);
-        });
+        ScriptedConnector.Gate gate = connector.hold((source, context) -> { });
         try {
             assertThat(engine.trigger("gamma")).isEqualTo(SyncEngine.Start.STARTED);
-            assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThat(gate.entered()).isTrue();
 
             RestAssured.post("/api/v1/sources/esim/sync").then().statusCode(409)
                     .contentType("application/problem+json").body("detail", containsString("busy"));
             assertThat(engine.isRunning("esim")).isFalse();
         } finally {
-            release.countDown();
+            gate.open();
             connector.script((source, context) -> { });
         }
     }

@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 import static dev.taskruns.support.Runs.run;
@@ -128,35 +127,25 @@ class SyncEngineTest {
 
     @Test
     void aSecondStartWhileOneRunsIsRefused() throws InterruptedException {
-        CountDownLatch entered = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        connector.script((source, context) -> {
-            entered.countDown();
-            release.await(30, TimeUnit.SECONDS);
-        });
+        ScriptedConnector.Gate gate = connector.hold((source, context) -> { });
         RestAssured.post("/api/v1/sources/gamma/sync").then().statusCode(202);
-        assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(gate.entered()).isTrue();
 
         RestAssured.post("/api/v1/sources/gamma/sync").then().statusCode(409)
                 .contentType("application/problem+json").body("detail", containsString("already running"));
         assertThat(source().state).isEqualTo(SourceState.SYNCING);
-        release.countDown();
+        gate.open();
     }
 
     @Test
     void aCycleWhoseLockSessionDiedStopsBeforeWritingAnotherPage() throws InterruptedException {
-        CountDownLatch entered = new CountDownLatch(1);
-        CountDownLatch release = new CountDownLatch(1);
-        connector.script((source, context) -> {
-            entered.countDown();
-            release.await(30, TimeUnit.SECONDS);
-            context.commit(List.of(run("gamma", "late", "ip:9", T0, RunStatus.SUCCEEDED)), Map.of());
-        });
+        ScriptedConnector.Gate gate = connector.hold((source, context) ->
+                context.commit(List.of(run("gamma", "late", "ip:9", T0, RunStatus.SUCCEEDED)), Map.of()));
         engine.trigger("gamma");
-        assertThat(entered.await(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(gate.entered()).isTrue();
         // the database drops the session holding the lock (network cut, failover, admin)
         db.single("SELECT count(pg_terminate_backend(pid)) FROM pg_locks WHERE locktype = 'advisory'");
-        release.countDown();
+        gate.open();
         awaitIdle();
 
         assertThat(db.single("SELECT count(*) FROM run WHERE run_id = 'late'")).isEqualTo(0L);
