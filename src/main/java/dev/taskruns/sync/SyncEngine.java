@@ -145,7 +145,7 @@ public class SyncEngine {
                 return Start.ALREADY_RUNNING;
             }
             // another replica may have finished this source's cycle between our look and the lock
-            if (onlyIfDue && !repository.due(clock.instant()).contains(source.id())) {
+            if (onlyIfDue && !repository.isDue(source.id(), clock.instant())) {
                 held.get().close();
                 return Start.ALREADY_RUNNING;
             }

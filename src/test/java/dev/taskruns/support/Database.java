@@ -19,7 +19,8 @@ public class Database {
         QuarkusTransaction.requiringNew().run(() -> {
             em.createNativeQuery("TRUNCATE device, run, task, sync_checkpoint").executeUpdate();
             em.createNativeQuery("UPDATE source SET runs_stored = 0, state = 'IDLE', last_error = NULL, "
-                    + "last_error_at = NULL, last_sync_started_at = NULL, last_sync_succeeded_at = NULL").executeUpdate();
+                    + "last_error_at = NULL, last_sync_started_at = NULL, last_sync_succeeded_at = NULL, next_sync_at = NULL, "
+                    + "consecutive_failures = 0").executeUpdate();
         });
     }
 
