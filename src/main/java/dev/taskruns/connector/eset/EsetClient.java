@@ -1,0 +1,99 @@
+package dev.taskruns.connector.eset;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiFunction;
+
+/**
+ * ESET Connect client of one source: paging over the Automation API and device names from Device
+ * Management, authenticated by {@link EsetTokens} and sent through {@link EsetTransport}
+ * (rate limit, 202 protocol, retries). Create it with {@link EsetClients}.
+ */
+public final class EsetClient implements EsetApiClient {
+
+    private static final Logger LOG = Logger.getLogger(EsetClient.class);
+
+    private final String source;
+    private final EsetAutomationApi automation;
+    private final EsetDeviceApi devices;
+    private final EsetTokens tokens;
+    private final EsetTransport transport;
+    private final int pageSize;
+
+    EsetClient(String source, EsetAutomationApi automation, EsetDeviceApi devices, EsetTokens tokens,
+               EsetTransport transport, int pageSize) {
+        this.source = source;
+        this.automation = automation;
+        this.devices = devices;
+        this.tokens = tokens;
+        this.transport = transport;
+        this.pageSize = pageSize;
+    }
+
+    @Override
+    public List<EsetTask> listTasks() {
+        List<EsetTask> tasks = new ArrayList<>();
+        String pageToken = null;
+        do {
+            String token = pageToken;
+            EsetDtos.TaskList page = authorized("list tasks", EsetDtos.TaskList.class,
+                    (auth, responseId) -> automation.listTasks(auth, responseId, pageSize, token));
+            if (page != null && page.tasks() != null) {
+                tasks.addAll(page.tasks());
+            }
+            pageToken = next(page == null ? null : page.nextPageToken());
+        } while (pageToken != null);
+        return tasks;
+    }
+
+    @Override
+    public void forEachRunPage(String taskUuid, RunQuery query, String fromPageToken, RunPageHandler handler) {
+        String pageToken = next(fromPageToken);
+        do {
+            String token = pageToken;
+            EsetDtos.RunList page = authorized("list runs of task " + taskUuid, EsetDtos.RunList.class,
+                    (auth, responseId) -> automation.listRuns(auth, responseId, taskUuid, query.deviceUuid(),
+                            query.listOnlyLastRuns() ? Boolean.TRUE : null, pageSize, token));
+            pageToken = next(page == null ? null : page.nextPageToken());
+            handler.page(page == null || page.taskRuns() == null ? List.of() : page.taskRuns(), pageToken);
+        } while (pageToken != null);
+    }
+
+    @Override
+    public List<EsetDevice> devices(List<String> uuids) {
+        if (devices == null || uuids.isEmpty()) {
+            return List.of();
+        }
+        EsetDtos.DeviceList list = authorized("get devices", EsetDtos.DeviceList.class,
+                (auth, responseId) -> devices.batchGet(auth, responseId, uuids));
+        return list == null || list.devices() == null ? List.of() : list.devices();
+    }
+
+    /**
+     * Sends with a bearer token; on a 401 gets a new token and tries exactly once more. The token is
+     * fetched outside the call so that a refused sign-in is not mistaken for the API's 401.
+     */
+    private <T> T authorized(String operation, Class<T> type, BiFunction<String, String, Response> request) {
+        String authorization = tokens.authorization();
+        try {
+            return transport.call(operation, type, responseId -> request.apply(authorization, responseId));
+        } catch (EsetApiException e) {
+            if (e.status() != 401) {
+                throw e;
+            }
+            LOG.infof("ESET source %s: %s: access token rejected, signing in again", source, operation);
+            tokens.invalidate();
+            String renewed = tokens.authorization();
+            return transport.call(operation, type, responseId -> request.apply(renewed, responseId));
+        }
+    }
+
+    /** The vendor ends paging with a missing, null or empty token (also the literal {@code ""}). */
+    private static String next(String pageToken) {
+        return pageToken == null || pageToken.isBlank() || pageToken.equals("\"\"") ? null : pageToken;
+    }
+}

@@ -1,0 +1,68 @@
+package dev.taskruns.connector.eset;
+
+import dev.taskruns.config.EsetRegions;
+import dev.taskruns.config.SourceDefinition;
+import dev.taskruns.config.TaskrunsConfig;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.net.URI;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One {@link EsetClient} per ESET source, built on first use and kept (its token and rate limiter
+ * must outlive a sync cycle). The JAX-RS interfaces are built programmatically: base URIs differ per
+ * source (region-derived or overridden), which {@code @RegisterRestClient} config keys cannot express.
+ */
+@ApplicationScoped
+public class EsetClients {
+
+    private final EsetSettings settings;
+    private final EsetRuntime runtime;
+    private final ConcurrentMap<String, EsetClient> bySource = new ConcurrentHashMap<>();
+
+    @Inject
+    public EsetClients(EsetSettings settings, MeterRegistry registry) {
+        this(settings, EsetRuntime.system(registry));
+    }
+
+    EsetClients(EsetSettings settings, EsetRuntime runtime) {
+        this.settings = settings;
+        this.runtime = runtime;
+    }
+
+    public EsetClient forSource(SourceDefinition source) {
+        return bySource.computeIfAbsent(source.id(), id -> create(id, source.config().eset()));
+    }
+
+    private EsetClient create(String id, TaskrunsConfig.EsetConfig eset) {
+        Optional<String> region = eset.region();
+        // Sources validated at start-up: a region, or both overrides, and both credentials
+        URI automationUrl = eset.automationUrl().orElseGet(() -> EsetRegions.automationUrl(region.orElseThrow()));
+        URI tokenUrl = eset.tokenUrl().orElseGet(() -> EsetRegions.tokenUrl(region.orElseThrow()));
+        // device names are best effort: without a region or override there are simply none
+        Optional<URI> deviceUrl = eset.deviceManagementUrl().or(() -> region.map(EsetRegions::deviceManagementUrl));
+
+        EsetTransport transport = new EsetTransport(id, settings, runtime);
+        EsetTokens tokens = new EsetTokens(id, build(tokenUrl, EsetTokenApi.class), transport,
+                eset.username().orElseThrow(), eset.password().orElseThrow(), settings.tokenRefreshMargin(), runtime);
+        return new EsetClient(id, build(automationUrl, EsetAutomationApi.class),
+                deviceUrl.map(url -> build(url, EsetDeviceApi.class)).orElse(null),
+                tokens, transport, settings.pageSize());
+    }
+
+    private <T> T build(URI baseUri, Class<T> api) {
+        return QuarkusRestClientBuilder.newBuilder()
+                .baseUri(baseUri)
+                .connectTimeout(settings.connectTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .readTimeout(settings.readTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                // statuses drive the protocol in EsetTransport; no exception mapping
+                .disableDefaultMapper(true)
+                .build(api);
+    }
+}

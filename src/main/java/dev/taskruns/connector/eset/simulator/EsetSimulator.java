@@ -1,0 +1,54 @@
+package dev.taskruns.connector.eset.simulator;
+
+import io.quarkus.arc.profile.IfBuildProfile;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+
+/** The current simulated account; a reset swaps in a freshly seeded one and clears every other state. */
+@ApplicationScoped
+@IfBuildProfile(anyOf = {"demo", "test"})
+public class EsetSimulator {
+
+    private final EsetSimulatorConfig config;
+    private final SimulatorClock clock;
+    private final Tokens tokens;
+    private final Faults faults;
+    private final DeferredResponses deferred;
+    private final RateLimiter rateLimiter;
+    private volatile World world;
+
+    public EsetSimulator(EsetSimulatorConfig config, SimulatorClock clock, Tokens tokens, Faults faults,
+                         DeferredResponses deferred, RateLimiter rateLimiter) {
+        this.config = config;
+        this.clock = clock;
+        this.tokens = tokens;
+        this.faults = faults;
+        this.deferred = deferred;
+        this.rateLimiter = rateLimiter;
+        this.world = World.seed(config.seed(), config.devices(), config.tasks(), clock.now());
+    }
+
+    World world() {
+        return world;
+    }
+
+    Instant now() {
+        return clock.now();
+    }
+
+    /**
+     * Fresh data, clock, tokens, faults, cached answers and rate windows. Seed and sizes default to
+     * the configured ones; tests pass others, e.g. more than 1000 tasks to see page sizes coerced.
+     */
+    synchronized Instant reset(Long seed, Integer devices, Integer tasks) {
+        Instant now = clock.reset();
+        tokens.clear();
+        faults.reset();
+        deferred.clear();
+        rateLimiter.clear();
+        world = World.seed(seed != null ? seed : config.seed(), devices != null ? devices : config.devices(),
+                tasks != null ? tasks : config.tasks(), now);
+        return now;
+    }
+}

@@ -1,0 +1,35 @@
+/**
+ * A simulated ESET Connect account, served by the app itself in the demo and test builds only
+ * (every bean and resource is {@code @IfBuildProfile(anyOf = {"demo", "test"})}; the prod build has
+ * none of them). Point an ESET source at it with
+ * {@code automation-url} and {@code device-management-url} = {@code http://<host>:<port>/simulator/eset}
+ * and {@code token-url} = {@code http://<host>:<port>/simulator/eset/oauth/token}.
+ *
+ * <p>Vendor API, shaped as in the vendor's OpenAPI specs:
+ * <ul>
+ * <li>{@code POST /simulator/eset/oauth/token}: form-encoded only (else 415); {@code grant_type=password}
+ * with {@code taskruns.simulator.eset.username/password}, or {@code refresh_token} (single use: each
+ * refresh returns a new pair). Access tokens live {@code token-lifetime} of simulated time.</li>
+ * <li>{@code GET /simulator/eset/v1/device_tasks?pageSize&pageToken}</li>
+ * <li>{@code GET /simulator/eset/v1/device_tasks/{taskUuid}/runs?deviceUuid&listOnlyLastRuns&pageSize&pageToken}:
+ * runs of deleted tasks stay listed; unknown task 404.</li>
+ * <li>{@code GET /simulator/eset/v1/devices:batchGet?devicesUuids=..&devicesUuids=..}: all or nothing.</li>
+ * </ul>
+ * Bearer token (401), 10 calls/s per user (429, {@code Retry-After} on every other one), injected
+ * faults and the 202 / {@code response-id} cache apply to the {@code /v1} calls. Every answer under
+ * {@code /simulator/eset} has a {@code request-id}.
+ *
+ * <p>Admin API (no token, no faults):
+ * <ul>
+ * <li>{@code GET|POST /simulator/eset/admin/faults}: JSON {@code {"rateLimitPerSecond": 10,
+ * "serverError": {"probability": 0.1, "next": 0}, "throttle": {..}, "timeout": {..}, "deferred": {..},
+ * "deferredPolls": 1, "slow": {..}, "slowDelayMillis": 0}}; a POST changes only the members sent.
+ * {@code next: N} forces the fault on the next N calls. serverError cycles 500, 502, 503; timeout is 504;
+ * deferred answers 202 and is ready after {@code deferredPolls} re-sends.</li>
+ * <li>{@code POST /simulator/eset/admin/reset[?seed=&devices=&tasks=]}: reseed and clear all state.</li>
+ * <li>{@code POST /simulator/eset/admin/advance?seconds=N}, {@code GET /simulator/eset/admin/clock}.</li>
+ * <li>{@code GET /simulator/eset/admin/ground-truth}: every task (with {@code deleted}), device and
+ * visible run ({@code taskUuid, uuid, deviceUuid, status, startTime, endTime}) at the simulated now.</li>
+ * </ul>
+ */
+package dev.taskruns.connector.eset.simulator;

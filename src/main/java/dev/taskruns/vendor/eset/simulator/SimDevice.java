@@ -1,6 +1,0 @@
-package dev.taskruns.vendor.eset.simulator;
-
-import java.time.Instant;
-
-record SimDevice(String uuid, String displayName, String ipAddress, Instant lastSyncTime) {
-}

@@ -1,0 +1,318 @@
+package dev.taskruns.connector.eset;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.taskruns.config.SourceDefinition;
+import dev.taskruns.store.RunStatus;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.taskruns.connector.eset.EsetRunMapperTest.json;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The incremental sync, with ESET and the engine faked in memory. */
+class EsetConnectorTest {
+
+    private static final Instant NOW = Instant.parse("2025-03-01T12:00:00Z");
+    private static final String LONG_AGO = "2025-02-01T10:00:00Z";
+    private static final JsonNode MANUAL = json("{\"manual\":{\"createTime\":\"2025-02-01T09:00:00Z\"}}");
+
+    private final FakeEsetApi eset = new FakeEsetApi();
+    private final FakeSyncContext context = new FakeSyncContext();
+    private final MutableClock clock = new MutableClock(NOW);
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final SourceDefinition source = TestSources.eset("eseteu", "http://unused", "u", "p");
+    private final EsetConnector connector = new EsetConnector(s -> eset, TestSettings.defaults(), clock, registry);
+
+    private static EsetTask task(String uuid, JsonNode... triggers) {
+        return new EsetTask(uuid, "Task " + uuid, List.of(triggers), "2025-02-01T09:00:00Z", "2025-02-01T09:00:00Z");
+    }
+
+    private static JsonNode run(String uuid, String device, String status, String start) {
+        return json("""
+                {"uuid":"%s","deviceUuid":"%s","status":"TASK_RUN_STATUS_%s","startTime":"%s"}"""
+                .formatted(uuid, device, status, start));
+    }
+
+    private void addTask(EsetTask task, JsonNode... runs) {
+        eset.tasks.add(task);
+        eset.runs.put(task.uuid(), new ArrayList<>(List.of(runs)));
+    }
+
+    private TaskCheckpoint checkpoint(String taskUuid) {
+        return TaskCheckpoint.fromJson(context.checkpoints.get(TaskCheckpoint.scope(taskUuid)));
+    }
+
+    private void syncAgainAfter(Duration later) {
+        clock.advance(later);
+        context.clearLog();
+        eset.runListings.clear();
+        connector.sync(source, context);
+    }
+
+    @Test
+    void theFirstSyncBackfillsEveryTaskPageByPageWithTheCheckpointOnTheLastPage() {
+        eset.deviceNames.put("d1", "PC-1");
+        addTask(task("t1", MANUAL), run("r1", "d1", "FINISHED", LONG_AGO), run("r2", "d2", "FAILED", LONG_AGO),
+                run("r3", "d3", "SUPPRESSED", LONG_AGO));
+        addTask(task("t2", MANUAL), run("r4", "d1", "FINISHED", LONG_AGO));
+
+        connector.sync(source, context);
+
+        assertThat(context.runs).containsOnlyKeys("r1", "r2", "r3", "r4");
+        assertThat(context.commits).containsExactly(
+                new FakeSyncContext.Commit(List.of("r1", "r2"), List.of("progress:t1")),
+                new FakeSyncContext.Commit(List.of("r3"), List.of("progress:t1", "task:t1")),
+                new FakeSyncContext.Commit(List.of("r4"), List.of("task:t2")));
+        assertThat(context.runs.get("r1").deviceName()).isEqualTo("PC-1");
+        assertThat(context.runs.get("r1").taskName()).isEqualTo("Task t1");
+        assertThat(context.runs.get("r2").deviceName()).isNull();
+        assertThat(checkpoint("t1")).isEqualTo(new TaskCheckpoint(true, false, NOW,
+                Instant.parse(LONG_AGO), "2025-02-01T09:00:00Z", "Task t1"));
+    }
+
+    @Test
+    void settledTasksAreSkippedUntilTheirRecheckIsDue() {
+        addTask(task("t1", MANUAL), run("r1", "d1", "FINISHED", LONG_AGO));
+        connector.sync(source, context);
+
+        syncAgainAfter(Duration.ofHours(1));
+        assertThat(eset.runListings).isEmpty();
+        assertThat(context.commits).isEmpty();
+        assertThat(registry.counter("taskruns.eset.tasks", "source", "eseteu", "outcome", "skipped_settled").count()).isEqualTo(1);
+
+        syncAgainAfter(Duration.ofHours(24));
+        assertThat(eset.runListings).containsExactly("t1");
+        assertThat(checkpoint("t1").lastCheckedAt()).isEqualTo(clock.instant());
+    }
+
+    @Test
+    void rechecksOfTasksSettledTogetherAreSpreadOverTheLastQuarterOfTheInterval() {
+        for (int i = 0; i < 40; i++) {
+            addTask(task("t" + i, MANUAL), run("r" + i, "d1", "FINISHED", LONG_AGO));
+        }
+        connector.sync(source, context);
+
+        syncAgainAfter(Duration.ofHours(20));
+        List<String> early = List.copyOf(eset.runListings);
+        syncAgainAfter(Duration.ofHours(4));
+
+        assertThat(early).hasSizeBetween(1, 39);
+        assertThat(eset.runListings).doesNotContainAnyElementsOf(early).hasSize(40 - early.size());
+    }
+
+    @Test
+    void activeTasksAreReadEveryCycleUntilTheirRunsAreFinalAndOld() {
+        addTask(task("t1", MANUAL), run("r1", "d1", "RUNNING", "2025-03-01T11:00:00Z"));
+        connector.sync(source, context);
+        assertThat(checkpoint("t1").settled()).isFalse();
+
+        eset.runs.get("t1").set(0, json("""
+                {"uuid":"r1","deviceUuid":"d1","status":"TASK_RUN_STATUS_FINISHED",\
+                "startTime":"2025-03-01T11:00:00Z","endTime":"2025-03-01T12:30:00Z"}"""));
+        syncAgainAfter(Duration.ofHours(1));
+        assertThat(eset.runListings).containsExactly("t1");
+        assertThat(context.runs.get("r1").status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(checkpoint("t1").settled()).as("final, but within the horizon").isFalse();
+
+        syncAgainAfter(Duration.ofHours(24));
+        assertThat(eset.runListings).containsExactly("t1");
+        assertThat(checkpoint("t1").settled()).isTrue();
+
+        syncAgainAfter(Duration.ofHours(1));
+        assertThat(eset.runListings).isEmpty();
+    }
+
+    @Test
+    void aTaskWithoutRunsYetStaysActiveWhileItIsNew() {
+        eset.tasks.add(new EsetTask("t1", "New", List.of(MANUAL), "2025-03-01T11:59:00Z", "2025-03-01T11:59:00Z"));
+        eset.runs.put("t1", new ArrayList<>());
+
+        connector.sync(source, context);
+
+        assertThat(context.commits).containsExactly(new FakeSyncContext.Commit(List.of(), List.of("task:t1")));
+        assertThat(checkpoint("t1").settled()).isFalse();
+    }
+
+    @Test
+    void recurringTasksAndUnexpiredManualTriggersNeverSettle() {
+        addTask(task("cron", json("{\"schedule\":{\"cron\":\"0 3 * * *\"}}")), run("r1", "d1", "FINISHED", LONG_AGO));
+        addTask(task("open", json("{\"manual\":{\"expireTime\":\"2025-04-01T00:00:00Z\"}}")), run("r2", "d1", "FINISHED", LONG_AGO));
+        connector.sync(source, context);
+
+        syncAgainAfter(Duration.ofHours(1));
+
+        assertThat(eset.runListings).containsExactly("cron", "open");
+        assertThat(checkpoint("cron").settled()).isFalse();
+        assertThat(checkpoint("open").settled()).isFalse();
+    }
+
+    @Test
+    void anEditedSettledTaskIsReadAgainAtOnce() {
+        addTask(task("t1", MANUAL), run("r1", "d1", "FINISHED", LONG_AGO));
+        connector.sync(source, context);
+
+        eset.tasks.set(0, new EsetTask("t1", "Task t1", List.of(MANUAL), "2025-02-01T09:00:00Z", "2025-03-01T12:10:00Z"));
+        eset.runs.get("t1").add(run("r2", "d9", "QUEUED", "2025-03-01T12:10:00Z"));
+        syncAgainAfter(Duration.ofMinutes(15));
+
+        assertThat(eset.runListings).containsExactly("t1");
+        assertThat(context.runs).containsKey("r2");
+        assertThat(context.runs.get("r2").status()).isEqualTo(RunStatus.PENDING);
+    }
+
+    @Test
+    void aDeletedTaskIsReadOnceMoreThenLeftAlone() {
+        addTask(task("t1", json("{\"schedule\":{}}")), run("r1", "d1", "RUNNING", "2025-03-01T11:00:00Z"));
+        connector.sync(source, context);
+
+        eset.tasks.clear();
+        eset.runs.get("t1").set(0, run("r1", "d1", "FAILED", "2025-03-01T11:00:00Z"));
+        syncAgainAfter(Duration.ofMinutes(1));
+        assertThat(eset.runListings).containsExactly("t1");
+        assertThat(context.runs.get("r1").status()).isEqualTo(RunStatus.FAILED);
+        assertThat(context.runs.get("r1").taskName()).as("name kept from the checkpoint").isEqualTo("Task t1");
+        assertThat(checkpoint("t1").deleted()).isTrue();
+        assertThat(checkpoint("t1").settled()).as("its run ended within the horizon: looked at again").isFalse();
+
+        syncAgainAfter(Duration.ofDays(3));
+        assertThat(eset.runListings).containsExactly("t1");
+        assertThat(checkpoint("t1").settled()).isTrue();
+
+        syncAgainAfter(Duration.ofDays(3));
+        assertThat(eset.runListings).isEmpty();
+    }
+
+    @Test
+    void runsADeletedTaskLeftUnfinishedAreFollowedUntilTheyEnd() {
+        addTask(task("t1", MANUAL), run("r1", "d1", "RUNNING", LONG_AGO));
+        connector.sync(source, context);
+
+        eset.tasks.clear();
+        syncAgainAfter(Duration.ofMinutes(1));
+        assertThat(checkpoint("t1").settled()).isFalse();
+
+        eset.runs.get("t1").set(0, run("r1", "d1", "FINISHED", LONG_AGO));
+        syncAgainAfter(Duration.ofMinutes(1));
+        assertThat(eset.runListings).containsExactly("t1");
+        assertThat(context.runs.get("r1").status()).isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(checkpoint("t1").settled()).isTrue();
+
+        syncAgainAfter(Duration.ofMinutes(1));
+        assertThat(eset.runListings).isEmpty();
+    }
+
+    @Test
+    void aDeletedTaskWhoseRunsAreGoneToo404IsMarkedWithoutFailingTheCycle() {
+        addTask(task("t1", MANUAL), run("r1", "d1", "RUNNING", "2025-03-01T11:00:00Z"));
+        connector.sync(source, context);
+
+        eset.tasks.clear();
+        eset.runs.remove("t1");
+        syncAgainAfter(Duration.ofMinutes(1));
+
+        assertThat(context.commits).containsExactly(new FakeSyncContext.Commit(List.of(), List.of("task:t1")));
+        assertThat(checkpoint("t1").deleted()).isTrue();
+    }
+
+    @Test
+    void badRunsAreReportedAndSkippedWhileTheRestOfThePageIsStored() {
+        addTask(task("t1", MANUAL), json("{\"deviceUuid\":\"d1\",\"startTime\":\"" + LONG_AGO + "\"}"),
+                run("r2", "d2", "FINISHED", LONG_AGO),
+                json("{\"uuid\":\"r3\",\"deviceUuid\":\"d3\",\"status\":\"TASK_RUN_STATUS_QUEUED\"}"));
+
+        connector.sync(source, context);
+
+        assertThat(context.runs).containsOnlyKeys("r2");
+        assertThat(context.badRecords).as("the run without uuid; a queued run without times is not broken")
+                .hasSize(1).allSatisfy(d -> assertThat(d).contains("eseteu").contains("t1"));
+        assertThat(registry.counter("taskruns.eset.runs.not.started", "source", "eseteu").count()).isEqualTo(1);
+        assertThat(checkpoint("t1").settled()).as("a queued run, even unstorable, keeps the task active").isFalse();
+    }
+
+    @Test
+    void unknownStatusesAreStoredAndKeepTheTaskActive() {
+        addTask(task("t1", MANUAL), run("r1", "d1", "PAUSED", LONG_AGO));
+
+        connector.sync(source, context);
+
+        assertThat(context.runs.get("r1").status()).isEqualTo(RunStatus.UNKNOWN);
+        assertThat(checkpoint("t1").settled()).isFalse();
+    }
+
+    @Test
+    void failingDeviceLookupsDoNotFailTheSyncAndAreNotRepeatedWithinTheTtl() {
+        eset.devicesFail = true;
+        addTask(task("t1", MANUAL), run("r1", "d1", "FINISHED", LONG_AGO));
+        addTask(task("t2", MANUAL), run("r2", "d1", "FINISHED", LONG_AGO));
+
+        connector.sync(source, context);
+
+        assertThat(context.runs).containsOnlyKeys("r1", "r2");
+        assertThat(eset.deviceCalls).isEqualTo(1);
+        assertThat(registry.counter("taskruns.eset.device.lookups", "source", "eseteu", "outcome", "failure").count()).isEqualTo(1);
+    }
+
+    @Test
+    void aCrashBetweenPagesResumesAtTheNextPageSoAtMostOnePageIsReadTwice() {
+        addTask(task("t1", MANUAL), run("r1", "d1", "FINISHED", LONG_AGO), run("r2", "d2", "FINISHED", LONG_AGO),
+                run("r3", "d3", "FINISHED", LONG_AGO), run("r4", "d4", "FINISHED", LONG_AGO),
+                run("r5", "d5", "FINISHED", LONG_AGO));
+        context.failOnCommit = 2;
+
+        assertThatThrownBy(() -> connector.sync(source, context)).hasMessage("crash");
+        assertThat(context.runs).containsOnlyKeys("r1", "r2");
+        assertThat(context.checkpoints).as("no task checkpoint before its last page, only where to go on")
+                .containsOnlyKeys("progress:t1");
+
+        context.failOnCommit = -1;
+        syncAgainAfter(Duration.ofMinutes(1));
+        assertThat(eset.runStarts).containsExactly(null, "t1@1");
+        assertThat(context.runs).containsOnlyKeys("r1", "r2", "r3", "r4", "r5");
+        assertThat(checkpoint("t1").settled()).as("tallies of the pages before the crash still count").isTrue();
+        assertThat(context.checkpoints).doesNotContainKey("progress:t1");
+    }
+
+    @Test
+    void aSavedPageTokenTheVendorRefusesMeansReadingTheTaskFromTheStart() {
+        addTask(task("t1", MANUAL), run("r1", "d1", "FINISHED", LONG_AGO), run("r2", "d2", "FINISHED", LONG_AGO),
+                run("r3", "d3", "FINISHED", LONG_AGO));
+        context.checkpoints.put("progress:t1", new TaskProgress("expired-token", true, null).toJson());
+
+        connector.sync(source, context);
+
+        assertThat(eset.runStarts).containsExactly((String) null);
+        assertThat(context.runs).containsOnlyKeys("r1", "r2", "r3");
+        assertThat(context.checkpoints).containsOnlyKeys("task:t1");
+    }
+
+    @Test
+    void aTaskThatCannotBeReadDoesNotStarveTheOthersButFailsTheCycle() {
+        addTask(task("t1", MANUAL), run("r1", "d1", "FINISHED", LONG_AGO));
+        addTask(task("bad", MANUAL), run("r2", "d1", "FINISHED", LONG_AGO));
+        addTask(task("t3", MANUAL), run("r3", "d1", "FINISHED", LONG_AGO));
+        eset.failing.add("bad");
+
+        assertThatThrownBy(() -> connector.sync(source, context)).isInstanceOf(EsetApiException.class)
+                .hasMessageContaining("1 task(s)").hasMessageContaining("bad");
+
+        assertThat(context.runs).containsOnlyKeys("r1", "r3");
+        assertThat(context.checkpoints).containsOnlyKeys("task:t1", "task:t3");
+    }
+
+    @Test
+    void severalTasksFailingInARowStopTheCycle() {
+        for (String uuid : List.of("a", "b", "c", "d")) {
+            addTask(task(uuid, MANUAL), run("r" + uuid, "d1", "FINISHED", LONG_AGO));
+            eset.failing.add(uuid);
+        }
+
+        assertThatThrownBy(() -> connector.sync(source, context)).hasMessageContaining("3 tasks in a row");
+        assertThat(eset.runListings).containsExactly("a", "b", "c");
+    }
+}
