@@ -2,7 +2,9 @@ package dev.taskruns.config;
 
 import java.time.Duration;
 
-/** One configured vendor account, validated: what the sync engine and the facade work with. */
-public record SourceDefinition(String id, Vendor vendor, boolean enabled, Duration pollInterval,
-                               TaskrunsConfig.SourceConfig config) {
+/**
+ * One configured vendor account, validated: what the sync engine and the facade work with. Its
+ * vendor keys ({@code taskruns.sources.<id>.<vendor>.*}) belong to the vendor's connector.
+ */
+public record SourceDefinition(String id, Vendor vendor, boolean enabled, Duration pollInterval) {
 }

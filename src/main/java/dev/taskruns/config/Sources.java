@@ -1,11 +1,13 @@
 package dev.taskruns.config;
 
+import io.quarkus.arc.All;
 import io.quarkus.runtime.Startup;
 import io.quarkus.runtime.configuration.ConfigurationException;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -14,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * The configured sources, validated once at start-up. A bad source stops the service with one
@@ -28,18 +31,20 @@ public class Sources {
 
     private final Map<String, SourceDefinition> byId;
 
-    public Sources(TaskrunsConfig config) {
+    /** @param rules each vendor's checks of its own keys; a vendor without any has no connector in this build */
+    public Sources(TaskrunsConfig config, @All List<VendorSourceRules> rules) {
         List<String> problems = new ArrayList<>();
         Map<String, SourceDefinition> defined = new LinkedHashMap<>();
         new TreeMap<>(config.sources()).forEach((id, source) ->
-                validate(id, source, problems).ifPresent(def -> defined.put(id, def)));
+                validate(id, source, rules, problems).ifPresent(def -> defined.put(id, def)));
         if (!problems.isEmpty()) {
             throw new ConfigurationException("Invalid source configuration:\n  - " + String.join("\n  - ", problems));
         }
         this.byId = Collections.unmodifiableMap(defined);
     }
 
-    static Optional<SourceDefinition> validate(String id, TaskrunsConfig.SourceConfig source, List<String> problems) {
+    static Optional<SourceDefinition> validate(String id, TaskrunsConfig.SourceConfig source,
+                                               List<VendorSourceRules> rules, List<String> problems) {
         String prefix = "taskruns.sources." + id + ".";
         int before = problems.size();
         if (!ID.matcher(id).matches()) {
@@ -49,39 +54,18 @@ public class Sources {
             problems.add(prefix + "poll-interval must be at least 1s, got " + source.pollInterval());
         }
         Optional<Vendor> vendor = source.vendor().flatMap(Vendor::find);
+        String vendors = Arrays.stream(Vendor.values()).map(Vendor::configName).collect(Collectors.joining("|"));
         if (source.vendor().isEmpty()) {
-            problems.add(prefix + "vendor is missing (eset|alibaba)");
+            problems.add(prefix + "vendor is missing (" + vendors + ")");
         } else if (vendor.isEmpty()) {
-            problems.add(prefix + "vendor '" + source.vendor().get() + "' is unknown (eset|alibaba)");
+            problems.add(prefix + "vendor '" + source.vendor().get() + "' is unknown (" + vendors + ")");
         } else {
-            switch (vendor.get()) {
-                case ESET -> {
-                    TaskrunsConfig.EsetConfig eset = source.eset();
-                    require(problems, prefix + "eset.username", eset.username());
-                    require(problems, prefix + "eset.password", eset.password());
-                    if (eset.region().isEmpty() && (eset.automationUrl().isEmpty() || eset.tokenUrl().isEmpty())) {
-                        problems.add(prefix + "eset.region is missing (eu|de|us|jpn|ca), "
-                                + "or set both eset.automation-url and eset.token-url");
-                    }
-                    eset.region().filter(r -> !EsetRegions.isKnown(r)).ifPresent(r ->
-                            problems.add(prefix + "eset.region '" + r + "' is unknown (" + EsetRegions.NAMES + ")"));
-                }
-                case ALIBABA -> {
-                    require(problems, prefix + "alibaba.access-key-id", source.alibaba().accessKeyId());
-                    require(problems, prefix + "alibaba.access-key-secret", source.alibaba().accessKeySecret());
-                }
-            }
+            rules.stream().filter(r -> r.vendor() == vendor.get()).forEach(r -> problems.addAll(r.problems(id)));
         }
         if (problems.size() > before) {
             return Optional.empty();
         }
-        return Optional.of(new SourceDefinition(id, vendor.get(), source.enabled(), source.pollInterval(), source));
-    }
-
-    private static void require(List<String> problems, String key, Optional<String> value) {
-        if (value.filter(v -> !v.isBlank()).isEmpty()) {
-            problems.add(key + " is missing (environment variable " + key.toUpperCase().replace('.', '_').replace('-', '_') + ")");
-        }
+        return Optional.of(new SourceDefinition(id, vendor.get(), source.enabled(), source.pollInterval()));
     }
 
     public Collection<SourceDefinition> all() {

@@ -3,7 +3,6 @@ package dev.taskruns.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -11,8 +10,9 @@ import java.util.Optional;
 /**
  * Everything under {@code taskruns.*}. Sources are a map keyed by source id so that environment
  * variables alone ({@code TASKRUNS_SOURCES_ESETEU_VENDOR=eset}) can declare them.
- * Values a source needs depend on its vendor, so they are optional here and checked together by
- * {@link Sources}, which names every missing or bad key in one message.
+ * The keys of a source's vendor ({@code taskruns.sources.<id>.eset.*}, {@code ...alibaba.*}) are mapped
+ * and checked by that vendor's connector ({@link VendorSourceRules}); {@link Sources} names every
+ * missing or bad key of every source in one message.
  */
 @ConfigMapping(prefix = "taskruns")
 public interface TaskrunsConfig {
@@ -41,35 +41,5 @@ public interface TaskrunsConfig {
 
         @WithDefault("60s")
         Duration pollInterval();
-
-        EsetConfig eset();
-
-        AlibabaConfig alibaba();
-    }
-
-    interface EsetConfig {
-        /** eu|de|us|jpn|ca: derives the automation and token URLs. */
-        Optional<String> region();
-
-        Optional<URI> automationUrl();
-
-        /** Full URL of the {@code /oauth/token} endpoint. */
-        Optional<URI> tokenUrl();
-
-        /** Device-management API, used best effort for device display names. */
-        Optional<URI> deviceManagementUrl();
-
-        Optional<String> username();
-
-        Optional<String> password();
-    }
-
-    interface AlibabaConfig {
-        @WithDefault("https://sophonsoar.aliyuncs.com")
-        URI endpoint();
-
-        Optional<String> accessKeyId();
-
-        Optional<String> accessKeySecret();
     }
 }

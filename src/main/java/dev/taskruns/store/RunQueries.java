@@ -132,6 +132,31 @@ public class RunQueries {
         return fetch(c, sql);
     }
 
+    /**
+     * A source's runs not final yet (PENDING or RUNNING) that started at or after {@code from},
+     * oldest first (index run_unfinished): what a connector re-polls, read from the store rather
+     * than kept as a list in a checkpoint.
+     */
+    public List<StoredRun> unfinished(String source, Instant from, int limit) {
+        return em.unwrap(Session.class).doReturningWork(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT run_id, vendor_status, started_at FROM run
+                     WHERE source_id = ? AND status IN ('PENDING', 'RUNNING') AND started_at >= ?
+                     ORDER BY started_at, run_id LIMIT ?""")) {
+                ps.setString(1, source);
+                ps.setObject(2, utc(from));
+                ps.setInt(3, limit);
+                List<StoredRun> runs = new ArrayList<>();
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        runs.add(new StoredRun(rs.getString(1), rs.getString(2), instant(rs, 3)));
+                    }
+                }
+                return runs;
+            }
+        });
+    }
+
     private static void sourceAndDevice(Sql sql, RunFilter filter, String alias) {
         oneOrAny(sql, alias + ".source_id", filter.sources());
         if (filter.vendor() != null) {

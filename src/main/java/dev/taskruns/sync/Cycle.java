@@ -1,10 +1,13 @@
 package dev.taskruns.sync;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.taskruns.store.RunQueries;
+import dev.taskruns.store.StoredRun;
 import dev.taskruns.store.UnifiedRun;
 import dev.taskruns.store.WriteResult;
 import org.jboss.logging.Logger;
 
+import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +22,7 @@ final class Cycle implements SyncContext {
     private final String sourceId;
     private final SourceLock.Held lock;
     private final PageWriter writer;
+    private final RunQueries queries;
     private final SyncMetrics metrics;
     private final Map<String, JsonNode> checkpoints = new LinkedHashMap<>();
     int pages;
@@ -28,10 +32,11 @@ final class Cycle implements SyncContext {
     int badRecords;
     private String firstBadRecord;
 
-    Cycle(String sourceId, SourceLock.Held lock, PageWriter writer, SyncMetrics metrics) {
+    Cycle(String sourceId, SourceLock.Held lock, PageWriter writer, RunQueries queries, SyncMetrics metrics) {
         this.sourceId = sourceId;
         this.lock = lock;
         this.writer = writer;
+        this.queries = queries;
         this.metrics = metrics;
     }
 
@@ -67,6 +72,11 @@ final class Cycle implements SyncContext {
         unchanged += result.unchanged();
         metrics.written(sourceId, result);
         return result;
+    }
+
+    @Override
+    public List<StoredRun> unfinishedRuns(Instant from, int limit) {
+        return queries.unfinished(sourceId, from, limit);
     }
 
     @Override

@@ -1,9 +1,11 @@
 package dev.taskruns.sync;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.taskruns.store.StoredRun;
 import dev.taskruns.store.UnifiedRun;
 import dev.taskruns.store.WriteResult;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,6 +25,13 @@ public interface SyncContext {
      * mapped to a JSON null is removed.
      */
     WriteResult commit(List<UnifiedRun> runs, Map<String, JsonNode> checkpoints);
+
+    /**
+     * This source's stored runs that are not final yet (PENDING or RUNNING) and started at or after
+     * {@code from}, oldest first, at most {@code limit}: a connector that must look at unfinished runs
+     * again asks the store for them instead of keeping its own list.
+     */
+    List<StoredRun> unfinishedRuns(Instant from, int limit);
 
     /**
      * A vendor record that cannot be mapped: skipped, logged, counted and shown as the source's last

@@ -2,8 +2,8 @@ package dev.taskruns.sync;
 
 import dev.taskruns.config.SourceDefinition;
 import dev.taskruns.config.Sources;
-import dev.taskruns.config.Vendor;
 import dev.taskruns.store.CheckpointRepository;
+import dev.taskruns.store.RunQueries;
 import dev.taskruns.store.SourceRepository;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -11,7 +11,6 @@ import io.quarkus.scheduler.Scheduled;
 import io.quarkus.scheduler.Scheduler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import jakarta.enterprise.inject.Instance;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -19,15 +18,12 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 /**
  * Runs sync cycles: every {@code poll-interval} per source and on demand. Cycles of one source never
@@ -44,25 +40,28 @@ public class SyncEngine {
     public enum Start { STARTED, ALREADY_RUNNING, BUSY, DISABLED, UNKNOWN_SOURCE, UNSUPPORTED }
 
     private final Sources sources;
-    private final Map<Vendor, VendorConnector> connectors;
+    private final Connectors connectors;
     private final SourceRepository repository;
     private final CheckpointRepository checkpoints;
     private final SourceLock lock;
     private final PageWriter writer;
+    private final RunQueries queries;
     private final SyncMetrics metrics;
     private final SyncConfig config;
     private final Clock clock;
     private final Set<String> running = ConcurrentHashMap.newKeySet();
     private final ExecutorService workers;
 
-    public SyncEngine(Sources sources, Instance<VendorConnector> connectors, SourceRepository repository,
-                      CheckpointRepository checkpoints, SourceLock lock, PageWriter writer, SyncMetrics metrics, SyncConfig config, Clock clock) {
+    public SyncEngine(Sources sources, Connectors connectors, SourceRepository repository,
+                      CheckpointRepository checkpoints, SourceLock lock, PageWriter writer, RunQueries queries, SyncMetrics metrics,
+                      SyncConfig config, Clock clock) {
         this.sources = sources;
-        this.connectors = connectors.stream().collect(Collectors.toMap(VendorConnector::vendor, Function.identity()));
+        this.connectors = connectors;
         this.repository = repository;
         this.checkpoints = checkpoints;
         this.lock = lock;
         this.writer = writer;
+        this.queries = queries;
         this.metrics = metrics;
         this.config = config;
         this.clock = clock;
@@ -71,7 +70,7 @@ public class SyncEngine {
     }
 
     void start(@Observes StartupEvent event, Scheduler scheduler) {
-        sources.all().stream().filter(s -> !connectors.containsKey(s.vendor())).forEach(s -> {
+        sources.all().stream().filter(s -> connectors.forSource(s).isEmpty()).forEach(s -> {
             LOG.warnf("Source %s (vendor %s) is not synced: this build has no %s connector", s.id(), s.vendor(), s.vendor());
             repository.markUnsupported(s.id(), "No " + s.vendor() + " connector in this build", clock.instant());
         });
@@ -92,7 +91,7 @@ public class SyncEngine {
     /** Starts every due, enabled, supported source that is not running here already. */
     public void tick() {
         for (String id : repository.due(clock.instant())) {
-            sources.find(id).filter(s -> connectors.containsKey(s.vendor())).ifPresent(source -> {
+            sources.find(id).filter(s -> connectors.forSource(s).isPresent()).ifPresent(source -> {
                 try {
                     start(source, true);
                 } catch (SQLException | RuntimeException e) {
@@ -111,7 +110,7 @@ public class SyncEngine {
         if (!source.get().enabled()) {
             return Start.DISABLED;
         }
-        if (!connectors.containsKey(source.get().vendor())) {
+        if (connectors.forSource(source.get()).isEmpty()) {
             return Start.UNSUPPORTED;
         }
         try {
@@ -167,14 +166,14 @@ public class SyncEngine {
     private void runCycle(SourceDefinition source, SourceLock.Held held) {
         MDC.put("source", source.id());
         Instant started = clock.instant();
-        Cycle cycle = new Cycle(source.id(), held, writer, metrics);
+        Cycle cycle = new Cycle(source.id(), held, writer, queries, metrics);
         // the outcome is recorded while the lock is still held: released first, another replica
         // could start at once, skip the back-off and have its SYNCING overwritten by our result
         try (held) {
             try {
                 repository.markStarted(source.id(), started);
                 cycle.resume(checkpoints.load(source.id()));
-                connectors.get(source.vendor()).sync(source, cycle);
+                connectors.forSource(source).orElseThrow().sync(source, cycle);
                 Instant finished = clock.instant();
                 repository.markSucceeded(source.id(), finished, started.plus(source.pollInterval()), cycle.problem());
                 metrics.succeeded(source.id(), finished);

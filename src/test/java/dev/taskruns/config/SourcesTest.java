@@ -1,5 +1,11 @@
 package dev.taskruns.config;
 
+import dev.taskruns.connector.alibaba.AlibabaSourceRules;
+import dev.taskruns.connector.alibaba.AlibabaSourcesConfig;
+import dev.taskruns.connector.eset.EsetSourceRules;
+import dev.taskruns.connector.eset.EsetSourcesConfig;
+import dev.taskruns.support.TestConfig;
+
 import io.quarkus.runtime.configuration.ConfigurationException;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.EnvConfigSource;
@@ -9,12 +15,13 @@ import io.smallrye.config.SmallRyeConfigBuilder;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Source configuration as deployments give it: environment variables alone, validated at start. */
+/** Source configuration as deployments give it: environment variables alone, validated at start by every vendor's rules. */
 class SourcesTest {
 
     @Test
@@ -34,11 +41,9 @@ class SourcesTest {
         SourceDefinition eset = sources.find("eseteu").orElseThrow();
         assertThat(eset.vendor()).isEqualTo(Vendor.ESET);
         assertThat(eset.pollInterval()).isEqualTo(Duration.ofSeconds(30));
-        assertThat(eset.config().eset().password()).contains("secret");
         SourceDefinition alibaba = sources.find("ali1").orElseThrow();
         assertThat(alibaba.enabled()).isFalse();
         assertThat(alibaba.pollInterval()).isEqualTo(Duration.ofSeconds(60));
-        assertThat(alibaba.config().alibaba().endpoint()).hasToString("https://sophonsoar.aliyuncs.com");
     }
 
     @Test
@@ -87,10 +92,18 @@ class SourcesTest {
                 .hasMessageContaining("taskruns.sources.eset-eu: source id must match [a-z][a-z0-9]{0,39}");
     }
 
+    @Test
+    void aBadAlibabaEndpointIsNamed() {
+        assertThatThrownBy(() -> fromProperties(Map.of(
+                "taskruns.sources.ali.vendor", "alibaba",
+                "taskruns.sources.ali.alibaba.endpoint", "sophonsoar.aliyuncs.com",
+                "taskruns.sources.ali.alibaba.access-key-id", "id",
+                "taskruns.sources.ali.alibaba.access-key-secret", "key")))
+                .hasMessageContaining("taskruns.sources.ali.alibaba.endpoint 'sophonsoar.aliyuncs.com' is not an http(s) URL");
+    }
+
     private static Map<String, String> with(Map<String, String> base, String key, String value) {
-        var copy = new java.util.HashMap<>(base);
-        copy.put(key, value);
-        return copy;
+        return TestConfig.with(base, key, value);
     }
 
     private static Sources fromEnv(Map<String, String> env) {
@@ -101,10 +114,14 @@ class SourcesTest {
         return sources(new SmallRyeConfigBuilder().withSources(new PropertiesConfigSource(properties, "test", 250)));
     }
 
+    /** Every vendor's own rules, bound from the same configuration, as in the running service. */
     private static Sources sources(SmallRyeConfigBuilder builder) {
         // Quarkus' own converter for "60s"-style durations, as in the running application
         SmallRyeConfig config = builder.withConverter(Duration.class, 100, new DurationConverter())
-                .withMapping(TaskrunsConfig.class).build();
-        return new Sources(config.getConfigMapping(TaskrunsConfig.class));
+                .withMapping(TaskrunsConfig.class).withMapping(EsetSourcesConfig.class)
+                .withMapping(AlibabaSourcesConfig.class).build();
+        return new Sources(config.getConfigMapping(TaskrunsConfig.class), List.of(
+                new EsetSourceRules(config.getConfigMapping(EsetSourcesConfig.class)),
+                new AlibabaSourceRules(config.getConfigMapping(AlibabaSourcesConfig.class))));
     }
 }

@@ -3,15 +3,18 @@ package dev.taskruns.sync;
 import dev.taskruns.config.SourceDefinition;
 import dev.taskruns.config.Vendor;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Typed;
 
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A connector whose cycles the test scripts: stands in for the Alibaba vendor (source "gamma")
- * so the engine can be exercised without any vendor.
+ * A connector whose cycles the test scripts, serving source "gamma" (see {@link ScriptedConnectors})
+ * so the engine can be exercised without any vendor. Not typed as a VendorConnector bean: the real
+ * connector of gamma's vendor stays registered for the other sources.
  */
 @ApplicationScoped
+@Typed(ScriptedConnector.class)
 public class ScriptedConnector implements VendorConnector {
 
     @FunctionalInterface

@@ -1,6 +1,8 @@
 package dev.taskruns.connector.eset;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.taskruns.connector.VendorApiException;
+import dev.taskruns.connector.VendorTransport;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 
@@ -10,7 +12,7 @@ import java.util.function.BiFunction;
 
 /**
  * ESET Connect client of one source: paging over the Automation API and device names from Device
- * Management, authenticated by {@link EsetTokens} and sent through {@link EsetTransport}
+ * Management, authenticated by {@link EsetTokens} and sent through a {@link VendorTransport} as {@link EsetExchange}s
  * (rate limit, 202 protocol, retries). Create it with {@link EsetClients}.
  */
 public final class EsetClient implements EsetApiClient {
@@ -21,17 +23,19 @@ public final class EsetClient implements EsetApiClient {
     private final EsetAutomationApi automation;
     private final EsetDeviceApi devices;
     private final EsetTokens tokens;
-    private final EsetTransport transport;
+    private final VendorTransport transport;
+    private final EsetSettings settings;
     private final int pageSize;
 
     EsetClient(String source, EsetAutomationApi automation, EsetDeviceApi devices, EsetTokens tokens,
-               EsetTransport transport, int pageSize) {
+               VendorTransport transport, EsetSettings settings) {
         this.source = source;
         this.automation = automation;
         this.devices = devices;
         this.tokens = tokens;
         this.transport = transport;
-        this.pageSize = pageSize;
+        this.settings = settings;
+        this.pageSize = settings.pageSize();
     }
 
     @Override
@@ -80,15 +84,15 @@ public final class EsetClient implements EsetApiClient {
     private <T> T authorized(String operation, Class<T> type, BiFunction<String, String, Response> request) {
         String authorization = tokens.authorization();
         try {
-            return transport.call(operation, type, responseId -> request.apply(authorization, responseId));
-        } catch (EsetApiException e) {
+            return EsetExchange.call(transport, settings, operation, type, responseId -> request.apply(authorization, responseId));
+        } catch (VendorApiException e) {
             if (e.status() != 401) {
                 throw e;
             }
             LOG.infof("ESET source %s: %s: access token rejected, signing in again", source, operation);
             tokens.invalidate();
             String renewed = tokens.authorization();
-            return transport.call(operation, type, responseId -> request.apply(renewed, responseId));
+            return EsetExchange.call(transport, settings, operation, type, responseId -> request.apply(renewed, responseId));
         }
     }
 

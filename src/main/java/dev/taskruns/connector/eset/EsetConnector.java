@@ -3,6 +3,7 @@ package dev.taskruns.connector.eset;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.taskruns.config.SourceDefinition;
+import dev.taskruns.connector.VendorApiException;
 import dev.taskruns.config.Vendor;
 import dev.taskruns.store.UnifiedRun;
 import dev.taskruns.sync.SyncContext;
@@ -110,7 +111,7 @@ public class EsetConnector implements VendorConnector {
         private static final int IN_A_ROW_TO_ABORT = 3;
 
         private final String source;
-        private final List<EsetApiException> failed = new ArrayList<>();
+        private final List<VendorApiException> failed = new ArrayList<>();
         private int inARow;
 
         TaskFailures(String source) {
@@ -121,7 +122,7 @@ public class EsetConnector implements VendorConnector {
             try {
                 read.run();
                 inARow = 0;
-            } catch (EsetApiException e) {
+            } catch (VendorApiException e) {
                 LOG.warnf("ESET source %s: runs of task %s not read this cycle: %s", source, taskUuid, e.getMessage());
                 failed.add(e);
                 if (++inARow >= IN_A_ROW_TO_ABORT) {
@@ -136,9 +137,9 @@ public class EsetConnector implements VendorConnector {
             }
         }
 
-        private EsetApiException summary(String what) {
-            EsetApiException first = failed.getFirst();
-            EsetApiException summary = new EsetApiException("ESET source " + source + ": " + what
+        private VendorApiException summary(String what) {
+            VendorApiException first = failed.getFirst();
+            VendorApiException summary = new VendorApiException("ESET source " + source + ": " + what
                     + "; first: " + first.getMessage(), first.status());
             failed.forEach(summary::addSuppressed);
             return summary;
@@ -201,7 +202,7 @@ public class EsetConnector implements VendorConnector {
                     scan -> new TaskCheckpoint(scan.allFinal && quiet(scan), true, now, scan.lastActivity, null, taskName);
             try {
                 read(taskUuid, taskName, RunScan::new, done);
-            } catch (EsetApiException e) {
+            } catch (VendorApiException e) {
                 if (e.status() != 404) {
                     throw e;
                 }
@@ -223,7 +224,7 @@ public class EsetConnector implements VendorConnector {
                 try {
                     readPages(taskUuid, taskName, progress.pageToken(), resumed, done);
                     return;
-                } catch (EsetApiException e) {
+                } catch (VendorApiException e) {
                     if (resumed.pages > 0 || (e.status() != 400 && e.status() != 404)) {
                         throw e;
                     }

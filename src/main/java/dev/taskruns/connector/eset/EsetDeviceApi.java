@@ -19,6 +19,6 @@ interface EsetDeviceApi {
     @GET
     @Path("/devices:batchGet")
     Response batchGet(@HeaderParam("Authorization") String authorization,
-                      @HeaderParam(EsetTransport.RESPONSE_ID) String responseId,
+                      @HeaderParam(EsetExchange.RESPONSE_ID) String responseId,
                       @QueryParam("devicesUuids") List<String> devicesUuids);
 }

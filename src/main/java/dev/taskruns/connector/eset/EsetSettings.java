@@ -1,5 +1,6 @@
 package dev.taskruns.connector.eset;
 
+import dev.taskruns.connector.CallSettings;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Max;
@@ -12,7 +13,7 @@ import java.time.Duration;
  * Per-source values (URLs, credentials) live under {@code taskruns.sources.<id>.eset.*}.
  */
 @ConfigMapping(prefix = "taskruns.eset")
-public interface EsetSettings {
+public interface EsetSettings extends CallSettings {
 
     /** Page size sent to list calls; the vendor coerces anything above 1000 to 1000. */
     @WithDefault("1000")
@@ -26,19 +27,23 @@ public interface EsetSettings {
      */
     @WithDefault("9")
     @Min(1)
+    @Override
     int requestsPerSecond();
 
     /** Attempts per request on 429, 5xx, 504 and I/O timeouts before the request fails. */
     @WithDefault("4")
     @Min(1)
+    @Override
     int maxAttempts();
 
     /** First backoff delay; doubled per failed attempt, with jitter. */
     @WithDefault("1s")
+    @Override
     Duration retryDelay();
 
     /** Longest backoff; a Retry-After beyond it fails the request instead of stalling the cycle. */
     @WithDefault("60s")
+    @Override
     Duration maxRetryDelay();
 
     /** Re-sends with {@code response-id} while the vendor answers 202. */

@@ -15,5 +15,5 @@ interface EsetTokenApi {
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Produces(MediaType.APPLICATION_JSON)
-    Response token(@HeaderParam(EsetTransport.RESPONSE_ID) String responseId, Form form);
+    Response token(@HeaderParam(EsetExchange.RESPONSE_ID) String responseId, Form form);
 }

@@ -1,5 +1,8 @@
 package dev.taskruns.connector.eset;
 
+import dev.taskruns.connector.ConnectorRuntime;
+import dev.taskruns.connector.VendorApiException;
+import dev.taskruns.connector.VendorTransport;
 import jakarta.ws.rs.core.Form;
 import org.jboss.logging.Logger;
 
@@ -19,25 +22,27 @@ final class EsetTokens {
 
     private final String source;
     private final EsetTokenApi api;
-    private final EsetTransport transport;
+    private final VendorTransport transport;
+    private final EsetSettings settings;
     private final String username;
     private final String password;
     private final Duration refreshMargin;
-    private final EsetRuntime runtime;
+    private final ConnectorRuntime runtime;
 
     private String accessToken;
     private String refreshToken;
     /** When to stop using the access token: its expiry less the refresh margin. */
     private Instant refreshAt = Instant.MIN;
 
-    EsetTokens(String source, EsetTokenApi api, EsetTransport transport, String username, String password,
-               Duration refreshMargin, EsetRuntime runtime) {
+    EsetTokens(String source, EsetTokenApi api, VendorTransport transport, EsetSettings settings, String username,
+               String password, ConnectorRuntime runtime) {
         this.source = source;
         this.api = api;
         this.transport = transport;
+        this.settings = settings;
         this.username = username;
         this.password = password;
-        this.refreshMargin = refreshMargin;
+        this.refreshMargin = settings.tokenRefreshMargin();
         this.runtime = runtime;
     }
 
@@ -59,7 +64,7 @@ final class EsetTokens {
             try {
                 store(grant("refresh_token", new Form("grant_type", "refresh_token").param("refresh_token", refreshToken)));
                 return;
-            } catch (EsetApiException e) {
+            } catch (VendorApiException e) {
                 // a refresh token expires or is revoked; the password still works
                 LOG.warnf("ESET source %s: token refresh refused (%s), signing in again", source, e.getMessage());
                 refreshToken = null;
@@ -70,14 +75,14 @@ final class EsetTokens {
 
     private EsetDtos.TokenResponse grant(String grantType, Form form) {
         try {
-            EsetDtos.TokenResponse token = transport.call("token " + grantType, EsetDtos.TokenResponse.class,
-                    responseId -> api.token(responseId, form));
+            EsetDtos.TokenResponse token = EsetExchange.call(transport, settings, "token " + grantType,
+                    EsetDtos.TokenResponse.class, responseId -> api.token(responseId, form));
             if (token == null || token.accessToken() == null || token.accessToken().isBlank()) {
-                throw new EsetApiException("ESET source " + source + ": token " + grantType + " answered without an access token", 200);
+                throw new VendorApiException("ESET source " + source + ": token " + grantType + " answered without an access token", 200);
             }
             count(grantType, "success");
             return token;
-        } catch (EsetApiException e) {
+        } catch (VendorApiException e) {
             count(grantType, "failure");
             throw e;
         }

@@ -1,5 +1,10 @@
 package dev.taskruns.connector.eset;
 
+import dev.taskruns.connector.ConnectorRuntime;
+import dev.taskruns.connector.VendorApiException;
+import dev.taskruns.support.MutableClock;
+import dev.taskruns.support.VendorSpecs;
+
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
@@ -24,7 +29,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -51,7 +55,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.status;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The ESET client against WireMock. A Quarkus test only because Quarkus REST clients are generated at
@@ -101,13 +104,14 @@ class EsetClientTest {
         wm.resetAll();
     }
 
-    private EsetClient client(TestSettings settings) {
-        EsetRuntime runtime = new EsetRuntime(clock, sleeps::add, timeMeter, blocking, registry);
-        return new EsetClients(settings, runtime).forSource(TestSources.eset("eseteu", wm.baseUrl(), USER, PASSWORD));
+    private EsetClient client(EsetSettings settings) {
+        ConnectorRuntime runtime = new ConnectorRuntime(clock, sleeps::add, timeMeter, blocking, registry);
+        return new EsetClients(settings, EsetTestConfig.sources("eseteu", wm.baseUrl(), USER, PASSWORD), runtime)
+                .forSource(EsetTestConfig.source("eseteu"));
     }
 
     private EsetClient client() {
-        return client(TestSettings.defaults());
+        return client(EsetTestConfig.settings());
     }
 
     private static void tokenGrant(String grantType, String accessToken, String refreshToken) {
@@ -211,7 +215,7 @@ class EsetClientTest {
         tokenGrant("refresh_token", "at2", "rt2");
         wm.stubFor(get(urlPathEqualTo(TASKS)).willReturn(status(401)));
 
-        assertThatThrownBy(() -> client().listTasks()).isInstanceOfSatisfying(EsetApiException.class,
+        assertThatThrownBy(() -> client().listTasks()).isInstanceOfSatisfying(VendorApiException.class,
                 e -> assertThat(e.status()).isEqualTo(401));
         wm.verify(2, getRequestedFor(urlPathEqualTo(TASKS)));
     }
@@ -220,7 +224,7 @@ class EsetClientTest {
     void aRefusedSignInFailsOnceWithoutBeingRetriedAsAnApi401() {
         wm.stubFor(post("/oauth/token").willReturn(status(401)));
 
-        assertThatThrownBy(() -> client().listTasks()).isInstanceOfSatisfying(EsetApiException.class,
+        assertThatThrownBy(() -> client().listTasks()).isInstanceOfSatisfying(VendorApiException.class,
                 e -> assertThat(e.status()).isEqualTo(401)).hasMessageContaining("token password");
         wm.verify(1, postRequestedFor(urlPathEqualTo("/oauth/token")));
         wm.verify(0, getRequestedFor(urlPathEqualTo(TASKS)));
@@ -291,7 +295,7 @@ class EsetClientTest {
         tokenGrant("password", "at1", "rt1");
         wm.stubFor(tasks("at1").willReturn(aResponse().withStatus(202).withHeader("response-id", "rid-1")));
 
-        assertThatThrownBy(() -> client().listTasks()).isInstanceOf(EsetApiException.class)
+        assertThatThrownBy(() -> client().listTasks()).isInstanceOf(VendorApiException.class)
                 .hasMessageContaining("list tasks").hasMessageContaining("5 polls");
         wm.verify(6, getRequestedFor(urlPathEqualTo(TASKS)));
     }
@@ -317,7 +321,7 @@ class EsetClientTest {
         wm.stubFor(get(urlPathEqualTo("/v1/device_tasks/gone/runs")).willReturn(status(404).withHeader("request-id", "req-9")));
 
         assertThatThrownBy(() -> client().forEachRunPage("gone", EsetApiClient.RunQuery.ALL, (p, l) -> { }))
-                .isInstanceOfSatisfying(EsetApiException.class, e -> assertThat(e.status()).isEqualTo(404))
+                .isInstanceOfSatisfying(VendorApiException.class, e -> assertThat(e.status()).isEqualTo(404))
                 .hasMessageContaining("req-9");
     }
 
@@ -365,7 +369,7 @@ class EsetClientTest {
         tokenGrant("password", "at1", "rt1");
         wm.stubFor(tasks("at1").willReturn(status(429).withHeader("Retry-After", "3600")));
 
-        assertThatThrownBy(() -> client().listTasks()).isInstanceOf(EsetApiException.class).hasMessageContaining("Retry-After");
+        assertThatThrownBy(() -> client().listTasks()).isInstanceOf(VendorApiException.class).hasMessageContaining("Retry-After");
         assertThat(sleeps).isEmpty();
     }
 
@@ -374,7 +378,7 @@ class EsetClientTest {
         tokenGrant("password", "at1", "rt1");
         wm.stubFor(tasks("at1").willReturn(status(503).withHeader("request-id", "req-503")));
 
-        assertThatThrownBy(() -> client().listTasks()).isInstanceOfSatisfying(EsetApiException.class,
+        assertThatThrownBy(() -> client().listTasks()).isInstanceOfSatisfying(VendorApiException.class,
                         e -> assertThat(e.status()).isEqualTo(503))
                 .hasMessageContaining("eseteu").hasMessageContaining("list tasks").hasMessageContaining("4 attempts")
                 .hasMessageContaining("req-503");
@@ -390,7 +394,7 @@ class EsetClientTest {
                 .willReturn(taskPage("late", null).withFixedDelay(2_000)));
         wm.stubFor(tasks("at1").inScenario("hang").whenScenarioStateIs("ok").willReturn(taskPage("t1", null)));
 
-        assertThat(client(TestSettings.defaults().withReadTimeout(Duration.ofMillis(200))).listTasks())
+        assertThat(client(EsetTestConfig.settings(Map.of("taskruns.eset.read-timeout", "200ms"))).listTasks())
                 .extracting(EsetTask::uuid).containsExactly("t1");
         assertThat(calls("io_error")).isEqualTo(1);
     }
@@ -428,7 +432,7 @@ class EsetClientTest {
     void anUnreadableAnswerFailsWithoutQuotingIt() {
         wm.stubFor(post("/oauth/token").willReturn(okJson("{\"access_token\": secret-access-9")));
 
-        assertThatThrownBy(() -> client().listTasks()).isInstanceOf(EsetApiException.class)
+        assertThatThrownBy(() -> client().listTasks()).isInstanceOf(VendorApiException.class)
                 .hasMessageContaining("unreadable answer").message().doesNotContain("secret-access-9");
     }
 
@@ -436,8 +440,6 @@ class EsetClientTest {
     void everyRequestMatchesTheVendorsOpenApiSpecs() {
         String task = "9b2f4f6e-3a1d-4c39-8f4e-2b7a8c1d5e60";
         String device = "0c8f1a2b-6d4e-4f3a-9b1c-5e7d2a8f4c33";
-        Path specs = Path.of("/work/shared/vendor-apis/eset");
-        assumeTrue(Files.isDirectory(specs), "vendor specs not available");
         tokenGrant("password", "at1", "rt1");
         wm.stubFor(tasks("at1").willReturn(taskPage("t1", null)));
         wm.stubFor(get(urlPathEqualTo("/v1/device_tasks/" + task + "/runs")).willReturn(okJson("{\"taskRuns\":[]}")));
@@ -448,9 +450,9 @@ class EsetClientTest {
         client.devices(List.of(device, "3d3c1c39-0b0a-4f4b-9d3e-7d0f9a3c2b11"));
 
         Map<String, OpenApiInteractionValidator> validators = Map.of(
-                "/oauth/", validator(specs.resolve("business-account.openapi.json")),
-                "/v1/device_tasks", validator(specs.resolve("automation.openapi.json")),
-                "/v1/devices", validator(specs.resolve("device-management.openapi.json")));
+                "/oauth/", validator(VendorSpecs.file("eset", "business-account.openapi.json")),
+                "/v1/device_tasks", validator(VendorSpecs.file("eset", "automation.openapi.json")),
+                "/v1/devices", validator(VendorSpecs.file("eset", "device-management.openapi.json")));
         List<ServeEvent> events = wm.getAllServeEvents();
         assertThat(events).hasSize(4);
         for (ServeEvent event : events) {
@@ -508,7 +510,7 @@ class EsetClientTest {
             clock.advance(Duration.ofHours(2));
             try {
                 client.listTasks();                               // refresh refused, password refused
-            } catch (EsetApiException e) {
+            } catch (VendorApiException e) {
                 errors.add(e.getMessage());
             }
         } finally {

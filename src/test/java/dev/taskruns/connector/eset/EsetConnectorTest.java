@@ -1,5 +1,9 @@
 package dev.taskruns.connector.eset;
 
+import dev.taskruns.connector.VendorApiException;
+import dev.taskruns.support.FakeSyncContext;
+import dev.taskruns.support.MutableClock;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.taskruns.config.SourceDefinition;
 import dev.taskruns.store.RunStatus;
@@ -26,8 +30,8 @@ class EsetConnectorTest {
     private final FakeSyncContext context = new FakeSyncContext();
     private final MutableClock clock = new MutableClock(NOW);
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final SourceDefinition source = TestSources.eset("eseteu", "http://unused", "u", "p");
-    private final EsetConnector connector = new EsetConnector(s -> eset, TestSettings.defaults(), clock, registry);
+    private final SourceDefinition source = EsetTestConfig.source("eseteu");
+    private final EsetConnector connector = new EsetConnector(s -> eset, EsetTestConfig.settings(), clock, registry);
 
     private static EsetTask task(String uuid, JsonNode... triggers) {
         return new EsetTask(uuid, "Task " + uuid, List.of(triggers), "2025-02-01T09:00:00Z", "2025-02-01T09:00:00Z");
@@ -298,7 +302,7 @@ class EsetConnectorTest {
         addTask(task("t3", MANUAL), run("r3", "d1", "FINISHED", LONG_AGO));
         eset.failing.add("bad");
 
-        assertThatThrownBy(() -> connector.sync(source, context)).isInstanceOf(EsetApiException.class)
+        assertThatThrownBy(() -> connector.sync(source, context)).isInstanceOf(VendorApiException.class)
                 .hasMessageContaining("1 task(s)").hasMessageContaining("bad");
 
         assertThat(context.runs).containsOnlyKeys("r1", "r3");

@@ -1,5 +1,7 @@
 package dev.taskruns.connector.eset;
 
+import dev.taskruns.connector.VendorApiException;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 import java.util.ArrayList;
@@ -33,14 +35,14 @@ final class FakeEsetApi implements EsetApiClient {
     public void forEachRunPage(String taskUuid, RunQuery query, String fromPageToken, RunPageHandler handler) {
         runListings.add(taskUuid);
         if (failing.contains(taskUuid)) {
-            throw new EsetApiException("list runs of task " + taskUuid + " failed: HTTP 503 after 4 attempts", 503);
+            throw new VendorApiException("list runs of task " + taskUuid + " failed: HTTP 503 after 4 attempts", 503);
         }
         List<JsonNode> all = runs.get(taskUuid);
         if (all == null) {
-            throw new EsetApiException("list runs of task " + taskUuid + " failed: HTTP 404", 404);
+            throw new VendorApiException("list runs of task " + taskUuid + " failed: HTTP 404", 404);
         }
         if (fromPageToken != null && !fromPageToken.startsWith(taskUuid + "@")) {
-            throw new EsetApiException("list runs of task " + taskUuid + " failed: HTTP 400 (bad page token)", 400);
+            throw new VendorApiException("list runs of task " + taskUuid + " failed: HTTP 400 (bad page token)", 400);
         }
         runStarts.add(fromPageToken);
         // two runs a page; the token is "<task>@<page>", like an opaque vendor token
@@ -56,7 +58,7 @@ final class FakeEsetApi implements EsetApiClient {
     public List<EsetDevice> devices(List<String> uuids) {
         deviceCalls++;
         if (devicesFail) {
-            throw new EsetApiException("get devices failed: HTTP 503 after 4 attempts", 503);
+            throw new VendorApiException("get devices failed: HTTP 503 after 4 attempts", 503);
         }
         return uuids.stream().filter(deviceNames::containsKey).map(u -> new EsetDevice(u, deviceNames.get(u))).toList();
     }

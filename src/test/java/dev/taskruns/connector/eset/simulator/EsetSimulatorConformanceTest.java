@@ -1,5 +1,7 @@
 package dev.taskruns.connector.eset.simulator;
 
+import dev.taskruns.support.VendorSpecs;
+
 import com.atlassian.oai.validator.OpenApiInteractionValidator;
 import com.atlassian.oai.validator.model.Request;
 import com.atlassian.oai.validator.model.SimpleRequest;
@@ -15,7 +17,6 @@ import io.restassured.http.Header;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -45,7 +46,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 @WithTestResource(PostgresResource.class)
 class EsetSimulatorConformanceTest {
 
-    private static final Path SPECS = Path.of("../shared/vendor-apis/eset");
 
     private String token;
 
@@ -99,9 +99,7 @@ class EsetSimulatorConformanceTest {
     }
 
     private static OpenApiInteractionValidator validator(String spec) {
-        Path file = SPECS.resolve(spec);
-        Assumptions.assumeTrue(Files.isRegularFile(file), "vendor spec " + file.toAbsolutePath().normalize()
-                + " is missing (the shared vendor-apis checkout next to the project); conformance not checked");
+        Path file = VendorSpecs.file("eset", spec);
         // Spec quirk, not a simulator mismatch: every 4xx/5xx (and the token endpoint's default answer) is
         // declared with "content: {}", while the vendor documents error bodies as rpcStatus{code,message,
         // details} (README, automation schema rpcStatus). Those bodies are checked by errorBodyShape instead.

@@ -1,8 +1,8 @@
-package dev.taskruns.connector.eset;
+package dev.taskruns.connector;
 
 import java.time.Duration;
 
-/** Waits between retries and 202 polls; injected so tests observe the delays instead of waiting them out. */
+/** Waits between retries and polls; injected so tests observe the delays instead of waiting them out. */
 @FunctionalInterface
 public interface Sleeper {
 

@@ -1,28 +1,32 @@
-package dev.taskruns.connector.eset;
+package dev.taskruns.support;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.taskruns.store.RunStatus;
+import dev.taskruns.store.StoredRun;
 import dev.taskruns.store.UnifiedRun;
 import dev.taskruns.store.WriteResult;
 import dev.taskruns.sync.SyncContext;
 
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /** The engine's side in memory: runs by id, checkpoints by scope, each commit and bad record noted. */
-final class FakeSyncContext implements SyncContext {
+public final class FakeSyncContext implements SyncContext {
 
-    record Commit(List<String> runIds, List<String> scopes) {
+    public record Commit(List<String> runIds, List<String> scopes) {
     }
 
-    final Map<String, UnifiedRun> runs = new LinkedHashMap<>();
-    final Map<String, JsonNode> checkpoints = new LinkedHashMap<>();
-    final List<Commit> commits = new ArrayList<>();
-    final List<String> badRecords = new ArrayList<>();
+    public final Map<String, UnifiedRun> runs = new LinkedHashMap<>();
+    public final Map<String, JsonNode> checkpoints = new LinkedHashMap<>();
+    public final List<Commit> commits = new ArrayList<>();
+    public final List<String> badRecords = new ArrayList<>();
     /** Fail the commit with this (1-based) number, as a crash would. */
-    int failOnCommit = -1;
+    public int failOnCommit = -1;
 
     @Override
     public Optional<JsonNode> checkpoint(String scope) {
@@ -52,11 +56,21 @@ final class FakeSyncContext implements SyncContext {
     }
 
     @Override
+    public List<StoredRun> unfinishedRuns(Instant from, int limit) {
+        return runs.values().stream()
+                .filter(r -> (r.status() == RunStatus.PENDING || r.status() == RunStatus.RUNNING) && !r.startedAt().isBefore(from))
+                .sorted(Comparator.comparing(UnifiedRun::startedAt).thenComparing(UnifiedRun::runId))
+                .limit(limit)
+                .map(r -> new StoredRun(r.runId(), r.vendorStatus(), r.startedAt()))
+                .toList();
+    }
+
+    @Override
     public void badRecord(String description, Exception cause) {
         badRecords.add(description);
     }
 
-    void clearLog() {
+    public void clearLog() {
         commits.clear();
         badRecords.clear();
     }
