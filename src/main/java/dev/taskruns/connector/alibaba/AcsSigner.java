@@ -51,6 +51,7 @@ public final class AcsSigner {
     public static Map<String, String> signedHeaders(Map<String, String> headers) {
         Map<String, String> signed = new TreeMap<>();
         headers.forEach((name, value) -> {
+            // ROOT, unlike the official signer's default locale: under a Turkish one "X-ACS-ACTION" would become "x-acs-actıon"
             String lower = name.toLowerCase(Locale.ROOT);
             if (lower.equals("host") || lower.equals("content-type") || lower.startsWith("x-acs-")) {
                 signed.put(lower, value == null ? "" : value.trim());
@@ -65,8 +66,10 @@ public final class AcsSigner {
         String canonicalHeaders = signedHeaders.entrySet().stream()
                 .map(h -> h.getKey() + ":" + h.getValue() + "\n")
                 .collect(Collectors.joining());
-        return method.toUpperCase(Locale.ROOT) + "\n"
-                + (path == null || path.isEmpty() ? "/" : path) + "\n"
+        // method as given, not upper-cased, and a blank path as "/": what the official signer does. The
+        // server signs the method it received, so upper-casing "post" here would break a request sent as "post".
+        return method + "\n"
+                + (path == null || path.trim().isEmpty() ? "/" : path) + "\n"
                 + canonicalQuery(query) + "\n"
                 + canonicalHeaders + "\n"
                 + String.join(";", signedHeaders.keySet()) + "\n"
