@@ -17,9 +17,11 @@ final class AlibabaRunMapper {
 
     /** vendorStatus of a task without {@code TaskStatus}: the column is required, and "" would hide that it was absent. */
     static final String UNSET = "UNSET";
+    /** The one status that is bound to change ("handling"): the connector follows such tasks until they leave it. */
+    static final String HANDLING = "11";
 
     private static final Map<String, RunStatus> STATUSES = Map.of(
-            "11", RunStatus.RUNNING,   // handling
+            HANDLING, RunStatus.RUNNING,
             "20", RunStatus.SUCCEEDED, // success
             "21", RunStatus.SUCCEEDED, // blocking: the block is in place
             "22", RunStatus.SUCCEEDED, // isolating: the isolation is in place
@@ -58,19 +60,6 @@ final class AlibabaRunMapper {
     /** Every documented value; anything else is UNKNOWN, stored with its vendorStatus. */
     static RunStatus status(String vendorStatus) {
         return vendorStatus == null ? RunStatus.UNKNOWN : STATUSES.getOrDefault(vendorStatus, RunStatus.UNKNOWN);
-    }
-
-    /** Still being handled: its status will change, so it must be looked at again. */
-    static boolean inFlight(String vendorStatus) {
-        return "11".equals(vendorStatus);
-    }
-
-    /**
-     * Blocking or isolating: succeeded, but released later (status 23, with a RemoveTime), so it is
-     * not final either.
-     */
-    static boolean held(String vendorStatus) {
-        return "21".equals(vendorStatus) || "22".equals(vendorStatus);
     }
 
     /** Documented as a string; a number is taken as written, anything else (true, 1.5E17, {...}) is no id. */

@@ -113,24 +113,6 @@ class AlibabaRunMapperTest {
     }
 
     @ParameterizedTest
-    @CsvSource({
-            "11, true, false",
-            "20, false, false",
-            "21, false, true",
-            "22, false, true",
-            "23, false, false",
-            "24, false, false",
-            "90, false, false",
-            "91, false, false",
-            "92, false, false",
-            "99, false, false",
-            "UNSET, false, false"})
-    void onlyHandlingIsInFlightAndOnlyBlockingOrIsolatingIsHeld(String vendorStatus, boolean inFlight, boolean held) {
-        assertThat(AlibabaRunMapper.inFlight(vendorStatus)).isEqualTo(inFlight);
-        assertThat(AlibabaRunMapper.held(vendorStatus)).isEqualTo(held);
-    }
-
-    @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "\"e7c1-42\"        | e7c1-42",
             "\"  e7c1-42 \\n\"  | e7c1-42",

@@ -1,0 +1,270 @@
+package dev.taskruns.connector.alibaba;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.taskruns.config.SourceDefinition;
+import dev.taskruns.config.Vendor;
+import dev.taskruns.connector.VendorApiException;
+import dev.taskruns.store.StoredRun;
+import dev.taskruns.store.UnifiedRun;
+import dev.taskruns.sync.SyncContext;
+import dev.taskruns.sync.VendorConnector;
+import io.micrometer.core.instrument.MeterRegistry;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Alibaba Cloud Threat Analysis and Response sync ({@code DescribeProcessTasks}). Offset paging
+ * drifts, status changes have no modified-time filter, and a block can last weeks before its
+ * release, so a cycle reads three things (design and API cost: docs/alibaba-sync.md):
+ * <ol>
+ * <li><b>new tasks</b>: ascending windows on {@code ProcessActionStart/End} from where the last
+ * cycle ended less an overlap, each paged in {@code gmtCreate} order until its TotalCount held
+ * still (read again when it moved, split while it holds too many tasks);</li>
+ * <li><b>releases</b>: the same on {@code ProcessRemoveStart/End}, so a block or isolation
+ * released weeks later ({@code 23}, {@code RemoveTime} set) is seen;</li>
+ * <li><b>tasks still handling</b> ({@code 11}) that started before this cycle's windows, taken
+ * from the store: one filtered listing shows which still are, the others are read by TaskId.</li>
+ * </ol>
+ * Every page is committed with its stream's checkpoint; writes are idempotent upserts by TaskId.
+ */
+@ApplicationScoped
+public class AlibabaConnector implements VendorConnector {
+
+    /** More unfinished runs than this per cycle means something else is wrong; the rest wait for the next one. */
+    static final int MAX_IN_FLIGHT = 10_000;
+
+    private final Function<SourceDefinition, ProcessTasks> clients;
+    private final AlibabaSettings settings;
+    private final Clock clock;
+    private final MeterRegistry registry;
+
+    @Inject
+    public AlibabaConnector(AlibabaClients clients, AlibabaSettings settings, Clock clock, MeterRegistry registry) {
+        this(clients::forSource, settings, clock, registry);
+    }
+
+    AlibabaConnector(Function<SourceDefinition, ProcessTasks> clients, AlibabaSettings settings, Clock clock,
+                     MeterRegistry registry) {
+        this.clients = clients;
+        this.settings = settings;
+        this.clock = clock;
+        this.registry = registry;
+    }
+
+    @Override
+    public Vendor vendor() {
+        return Vendor.ALIBABA;
+    }
+
+    @Override
+    public void sync(SourceDefinition source, SyncContext context) {
+        Run run = new Run(source.id(), context, clients.apply(source), clock.millis());
+        long actionsReadFrom = run.stream(WindowCheckpoint.ACTIONS, "ProcessActionStart", "ProcessActionEnd");
+        run.stream(WindowCheckpoint.REMOVALS, "ProcessRemoveStart", "ProcessRemoveEnd");
+        run.followInFlight(actionsReadFrom);
+    }
+
+    /** An inclusive range of epoch milliseconds. */
+    private record Range(long from, long to) {
+    }
+
+    /** One cycle of one source. */
+    private final class Run {
+        private final String source;
+        private final SyncContext context;
+        private final ProcessTasks api;
+        private final long now;
+
+        Run(String source, SyncContext context, ProcessTasks api, long now) {
+            this.source = source;
+            this.context = context;
+            this.api = api;
+            this.now = now;
+        }
+
+        /**
+         * Reads one window stream up to now: an unfinished window first (from its next page), then
+         * from where the last cycle ended less the overlap (the backfill on the first cycle).
+         *
+         * @return where this cycle began reading afresh: tasks starting from here were all listed now
+         */
+        long stream(String scope, String startKey, String endKey) {
+            WindowCheckpoint checkpoint = WindowCheckpoint.fromJson(context.checkpoint(scope).orElse(null));
+            Stream stream = new Stream(scope, startKey, endKey, checkpoint.readUpTo());
+            WindowCheckpoint.Window unfinished = checkpoint.window();
+            long freshFrom = unfinished != null ? unfinished.to() + 1
+                    : checkpoint.readUpTo() == null ? now - settings.backfill().toMillis()
+                    : checkpoint.readUpTo() - settings.overlap().toMillis();
+            Deque<Range> todo = new ArrayDeque<>(); // a stack: the earliest range on top
+            if (freshFrom <= now) {
+                todo.push(new Range(Math.max(0, freshFrom), now));
+            }
+            if (unfinished != null) {
+                Range range = new Range(unfinished.from(), unfinished.to());
+                if (!stream.read(range, unfinished.nextPage(), unfinished.total())) {
+                    split(range, todo);
+                }
+            }
+            while (!todo.isEmpty()) {
+                Range range = todo.pop();
+                if (!stream.read(range, 1, -1)) {
+                    split(range, todo);
+                }
+            }
+            return freshFrom;
+        }
+
+        private void split(Range range, Deque<Range> todo) {
+            long middle = range.from() + (range.to() - range.from()) / 2;
+            todo.push(new Range(middle + 1, range.to()));
+            todo.push(new Range(range.from(), middle));
+            count("windows", "split");
+        }
+
+        /**
+         * Tasks still handling that no window of this cycle listed: one listing filtered on status 11
+         * shows which still are, the others changed and are read one by one.
+         */
+        void followInFlight(long listedFrom) {
+            List<StoredRun> stale = context.unfinishedRuns(Instant.ofEpochMilli(now - settings.inFlightHorizon().toMillis()), MAX_IN_FLIGHT)
+                    .stream().filter(run -> run.startedAt().toEpochMilli() < listedFrom).toList();
+            if (stale.isEmpty()) {
+                return;
+            }
+            Set<String> stillHandling = new HashSet<>();
+            Range range = new Range(stale.getFirst().startedAt().toEpochMilli(), listedFrom - 1);
+            int page = 1;
+            while (true) {
+                Map<String, String> query = query(page);
+                query.put("ProcessActionStart", Long.toString(range.from()));
+                query.put("ProcessActionEnd", Long.toString(range.to()));
+                query.put("TaskStatus", "[\"" + AlibabaRunMapper.HANDLING + "\"]");
+                ProcessTasks.Page answer = api.describe(query);
+                List<UnifiedRun> handling = map(answer.tasks());
+                handling.forEach(run -> stillHandling.add(run.runId()));
+                context.commit(handling, Map.of());
+                if (isLast(answer, page)) {
+                    break;
+                }
+                page++;
+            }
+            for (StoredRun run : stale) {
+                if (stillHandling.contains(run.runId())) {
+                    count("in_flight", "still_handling");
+                    continue;
+                }
+                Map<String, String> query = query(1);
+                query.put("TaskId", run.runId());
+                List<JsonNode> tasks = api.describe(query).tasks();
+                // the vendor no longer lists it: it stays as last seen until it leaves the horizon
+                count("in_flight", tasks.isEmpty() ? "vanished" : "changed");
+                context.commit(map(tasks), Map.of());
+            }
+        }
+
+        private List<UnifiedRun> map(List<JsonNode> tasks) {
+            List<UnifiedRun> runs = new ArrayList<>(tasks.size());
+            for (JsonNode task : tasks) {
+                try {
+                    runs.add(AlibabaRunMapper.map(source, task));
+                } catch (IllegalArgumentException e) {
+                    context.badRecord("Alibaba source " + source + ": " + e.getMessage(), e);
+                }
+            }
+            return runs;
+        }
+
+        private Map<String, String> query(int page) {
+            Map<String, String> query = new LinkedHashMap<>();
+            query.put("PageNumber", Integer.toString(page));
+            query.put("PageSize", Integer.toString(settings.pageSize()));
+            // creation order never changes: the vendor's default (last modified first) moves a task
+            // to the front when its status changes, and offset paging then skips one
+            query.put("OrderField", "gmtCreate");
+            query.put("Direction", "asc");
+            return query;
+        }
+
+        private boolean isLast(ProcessTasks.Page answer, int page) {
+            int size = answer.pageSize() > 0 ? answer.pageSize() : settings.pageSize();
+            return answer.tasks().isEmpty() || (long) page * size >= answer.totalCount();
+        }
+
+        /** One window stream: its keys and how far it has read. */
+        private final class Stream {
+            private final String scope;
+            private final String startKey;
+            private final String endKey;
+            private Long readUpTo;
+
+            Stream(String scope, String startKey, String endKey, Long readUpTo) {
+                this.scope = scope;
+                this.startKey = startKey;
+                this.endKey = endKey;
+                this.readUpTo = readUpTo;
+            }
+
+            /**
+             * Reads a window completely from {@code firstPage}, committing each page with the
+             * checkpoint. {@code total} is the TotalCount the pages before it saw (-1: none yet).
+             * A window whose TotalCount moves while paged is read again from its first page.
+             *
+             * @return false, having committed nothing, when a fresh window holds more than
+             * max-window-tasks and can still be split
+             */
+            boolean read(Range range, int firstPage, int total) {
+                int page = firstPage;
+                int reads = 1;
+                while (true) {
+                    Map<String, String> query = query(page);
+                    query.put(startKey, Long.toString(range.from()));
+                    query.put(endKey, Long.toString(range.to()));
+                    ProcessTasks.Page answer = api.describe(query);
+                    if (total < 0) {
+                        total = answer.totalCount();
+                        if (page == 1 && total > settings.maxWindowTasks() && range.to() > range.from()) {
+                            return false;
+                        }
+                    } else if (answer.totalCount() != total || answer.tasks().isEmpty() && !isLast(answer, page)) {
+                        // tasks came or went in this window while it was paged: offsets moved, read it again
+                        count("windows", "reread");
+                        if (++reads > settings.maxWindowReads()) {
+                            throw new VendorApiException("Alibaba source " + source + ": " + scope + " window " + range.from()
+                                    + ".." + range.to() + " kept changing while paged (" + settings.maxWindowReads()
+                                    + " reads); retried next cycle", 200);
+                        }
+                        page = 1;
+                        total = -1;
+                        continue;
+                    }
+                    boolean last = isLast(answer, page);
+                    WindowCheckpoint checkpoint = last ? new WindowCheckpoint(range.to() + 1, null)
+                            : new WindowCheckpoint(readUpTo, new WindowCheckpoint.Window(range.from(), range.to(), page + 1, total));
+                    context.commit(map(answer.tasks()), Map.of(scope, checkpoint.toJson()));
+                    if (last) {
+                        readUpTo = range.to() + 1;
+                        count("windows", "read");
+                        return true;
+                    }
+                    page++;
+                }
+            }
+        }
+
+        private void count(String what, String outcome) {
+            registry.counter("taskruns.alibaba." + what.replace('_', '.'), "source", source, "outcome", outcome).increment();
+        }
+    }
+}

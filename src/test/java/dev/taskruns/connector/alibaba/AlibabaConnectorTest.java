@@ -1,0 +1,184 @@
+package dev.taskruns.connector.alibaba;
+
+import dev.taskruns.config.SourceDefinition;
+import dev.taskruns.config.Vendor;
+import dev.taskruns.connector.VendorApiException;
+import dev.taskruns.store.RunStatus;
+import dev.taskruns.support.FakeSyncContext;
+import dev.taskruns.support.MutableClock;
+import dev.taskruns.support.TestConfig;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The windowing logic against DescribeProcessTasks in memory: what is read, how often, and what is stored. */
+class AlibabaConnectorTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-01T12:00:00Z");
+    private static final long DAY = Duration.ofDays(1).toMillis();
+    private static final long MINUTE = 60_000;
+
+    private final FakeProcessTasks vendor = new FakeProcessTasks();
+    private final FakeSyncContext context = new FakeSyncContext();
+    private final MutableClock clock = new MutableClock(NOW);
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final SourceDefinition source = new SourceDefinition("ali", Vendor.ALIBABA, true, Duration.ofSeconds(60));
+    private AlibabaConnector connector = connector(Map.of());
+
+    private AlibabaConnector connector(Map<String, String> overrides) {
+        Map<String, String> properties = new HashMap<>(Map.of("taskruns.alibaba.page-size", "10"));
+        properties.putAll(overrides);
+        return new AlibabaConnector(s -> vendor, TestConfig.mapping(AlibabaSettings.class, properties), clock, registry);
+    }
+
+    private long now() {
+        return clock.millis();
+    }
+
+    private void addTasks(int count, long from, long step) {
+        for (int i = 0; i < count; i++) {
+            vendor.add("t" + (from + i * step), from + i * step, 20, "203.0.113." + (i % 250));
+        }
+    }
+
+    @Test
+    void theFirstCycleBackfillsThirtyDaysInOneWindowAndStoresEveryTask() {
+        addTasks(25, now() - 20 * DAY, MINUTE);
+        vendor.add("old", now() - 40 * DAY, 20, "203.0.113.9"); // before the backfill horizon
+
+        connector.sync(source, context);
+
+        assertThat(context.runs).hasSize(25).doesNotContainKey("old");
+        assertThat(vendor.windowCalls("ProcessAction")).isEqualTo(3); // 25 tasks, pages of 10
+        assertThat(vendor.calls.getFirst()).containsEntry("OrderField", "gmtCreate").containsEntry("Direction", "asc")
+                .containsEntry("ProcessActionStart", Long.toString(now() - 30 * DAY))
+                .containsEntry("ProcessActionEnd", Long.toString(now()));
+        assertThat(context.checkpoints.get(WindowCheckpoint.ACTIONS).toString())
+                .isEqualTo("{\"readUpTo\":" + (now() + 1) + "}");
+        assertThat(context.runs.get("t" + (now() - 20 * DAY)).deviceId()).isEqualTo("ip:203.0.113.0");
+    }
+
+    @Test
+    void aWindowWithTooManyTasksIsSplitUntilEachHalfFits() {
+        connector = connector(Map.of("taskruns.alibaba.max-window-tasks", "8"));
+        addTasks(30, now() - 10 * DAY, 6 * 3_600_000L);
+
+        connector.sync(source, context);
+
+        assertThat(context.runs).hasSize(30);
+        assertThat(registry.counter("taskruns.alibaba.windows", "source", "ali", "outcome", "split").count()).isPositive();
+        // every stored window held at most 8 tasks; windows were committed in ascending time order
+        assertThat(context.commits).allSatisfy(commit -> assertThat(commit.runIds()).hasSizeLessThanOrEqualTo(8));
+    }
+
+    @Test
+    void aTaskRecordedLateInsideAWindowBeingPagedMakesItBeReadAgainAndNothingIsSkipped() {
+        addTasks(30, now() - DAY, MINUTE);
+        // while page 2 is asked for, a task with an early ProcessTime appears: every later offset moves by one
+        vendor.beforeCall = call -> {
+            if (call == 2) {
+                vendor.add("late", now() - DAY + 30_000, 20, "198.51.100.7");
+            }
+        };
+
+        connector.sync(source, context);
+
+        assertThat(context.runs).hasSize(31).containsKey("late");
+        assertThat(registry.counter("taskruns.alibaba.windows", "source", "ali", "outcome", "reread").count()).isEqualTo(1);
+    }
+
+    @Test
+    void aWindowThatNeverHoldsStillFailsTheCycleAndKeepsWhatWasCommitted() {
+        addTasks(30, now() - DAY, MINUTE);
+        vendor.beforeCall = call -> vendor.add("late" + call, now() - DAY + 1, 20, "198.51.100.7");
+
+        assertThatThrownBy(() -> connector.sync(source, context)).isInstanceOf(VendorApiException.class)
+                .hasMessageContaining("kept changing while paged");
+        assertThat(context.checkpoints.get(WindowCheckpoint.ACTIONS).get("window")).isNotNull();
+    }
+
+    @Test
+    void laterCyclesReadOnlyFromTheLastEndLessTheOverlap() {
+        addTasks(25, now() - 20 * DAY, MINUTE);
+        connector.sync(source, context);
+        vendor.calls.clear();
+        clock.advance(Duration.ofMinutes(1));
+        vendor.add("new", now() - 1_000, 11, "203.0.113.200");
+
+        connector.sync(source, context);
+
+        assertThat(vendor.windowCalls("ProcessAction")).isEqualTo(1);
+        assertThat(vendor.calls.getFirst()).containsEntry("ProcessActionStart",
+                Long.toString(NOW.toEpochMilli() + 1 - Duration.ofMinutes(10).toMillis()));
+        assertThat(context.runs.get("new").status()).isEqualTo(RunStatus.RUNNING);
+    }
+
+    @Test
+    void aTaskStillHandlingIsFollowedUntilItsStatusIsFinalWithOneCallForTheChangedOnesOnly() {
+        vendor.add("done-later", now() - 3 * DAY, 11, "203.0.113.1");
+        vendor.add("still", now() - 2 * DAY, 11, "203.0.113.2");
+        vendor.add("settled", now() - 2 * DAY + 1, 20, "203.0.113.3");
+        connector.sync(source, context);
+        assertThat(context.runs.get("done-later").status()).isEqualTo(RunStatus.RUNNING);
+
+        clock.advance(Duration.ofHours(1));
+        vendor.status("done-later", 90, now());
+        vendor.calls.clear();
+        connector.sync(source, context);
+
+        assertThat(context.runs.get("done-later").status()).isEqualTo(RunStatus.FAILED);
+        assertThat(context.runs.get("still").status()).isEqualTo(RunStatus.RUNNING);
+        // actions window, removals window, one listing of the tasks still handling, one TaskId read
+        assertThat(vendor.calls).hasSize(4);
+        assertThat(vendor.calls.get(2)).containsEntry("TaskStatus", "[\"11\"]");
+        assertThat(vendor.calls.get(3)).containsEntry("TaskId", "done-later");
+    }
+
+    @Test
+    void aBlockReleasedWeeksLaterIsSeenThroughTheRemovalWindows() {
+        vendor.add("block", now() - 20 * DAY, 21, "203.0.113.66");
+        connector.sync(source, context);
+        assertThat(context.runs.get("block").endedAt()).isNull();
+
+        clock.advance(Duration.ofMinutes(5));
+        vendor.release("block", now() - 1_000);
+        connector.sync(source, context);
+
+        assertThat(context.runs.get("block").vendorStatus()).isEqualTo("23");
+        assertThat(context.runs.get("block").endedAt()).isEqualTo(Instant.ofEpochMilli(now() - 1_000));
+    }
+
+    @Test
+    void aCycleThatDiesMidWindowResumesAtTheNextPage() {
+        addTasks(35, now() - DAY, MINUTE);
+        context.failOnCommit = 3;
+        assertThatThrownBy(() -> connector.sync(source, context)).hasMessage("crash");
+        assertThat(context.runs).hasSize(20);
+        vendor.calls.clear();
+        context.failOnCommit = -1;
+
+        connector.sync(source, context);
+
+        assertThat(context.runs).hasSize(35);
+        assertThat(vendor.calls.getFirst()).containsEntry("PageNumber", "3").containsEntry("ProcessActionStart",
+                Long.toString(now() - 30 * DAY));
+    }
+
+    @Test
+    void aRecordWithoutADeviceIsACountedBadRecordAndTheRestOfItsPageIsStored() {
+        addTasks(3, now() - DAY, MINUTE);
+        vendor.add("broken", now() - DAY + 10, 20, "203.0.113.5").remove("EntityName");
+
+        connector.sync(source, context);
+
+        assertThat(context.runs).hasSize(3).doesNotContainKey("broken");
+        assertThat(context.badRecords).singleElement().asString().contains("broken");
+    }
+}
