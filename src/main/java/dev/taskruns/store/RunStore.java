@@ -14,19 +14,24 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
  * The one door into the store: writes a batch of unified runs idempotently in one transaction.
  * New runs are inserted, changed runs updated, and runs already stored exactly as given are left
  * untouched (no new row version, {@code updated_at} kept). Tasks and devices are upserted alongside,
- * and each touched device's last run is recomputed, so "last run" reads never scan all runs.
+ * and each touched device's last run is recomputed, so "last run" reads never scan all runs. A run
+ * whose device changes (Alibaba: the {@code EntityUuid} arrives after a name-based id) moves: the
+ * device it left gets its own last run again, or is deleted when no run is left on it.
  *
  * <p>Plain {@code INSERT .. SELECT FROM unnest(..) ON CONFLICT} rather than ORM persists: one round
  * trip per table per batch, an order of magnitude faster than row-at-a-time entity writes.
@@ -53,35 +58,51 @@ public class RunStore {
              WHERE excluded.task_name IS NOT NULL AND t.task_name IS DISTINCT FROM excluded.task_name
             """;
 
+    /**
+     * Also answers, for each run it moved to another device, the device it left (the statement's
+     * own snapshot of the row: RETURNING sees only the new row, and one source's writes are
+     * serialised by the sync lock, so nothing moves the run in between).
+     */
     private static final String UPSERT_RUNS = """
-            INSERT INTO run AS r (source_id, run_id, device_id, task_id, status, vendor_status,
-                                  started_at, ended_at, error, raw, updated_at)
-            SELECT i.source_id, i.run_id, i.device_id, i.task_id, i.status, i.vendor_status,
-                   i.started_at, i.ended_at, i.error, i.raw, coalesce(i.updated_at, now())
-              FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
-                          ?::timestamptz[], ?::timestamptz[], ?::jsonb[], ?::jsonb[], ?::timestamptz[])
-                   AS i(source_id, run_id, device_id, task_id, status, vendor_status,
-                        started_at, ended_at, error, raw, updated_at)
-              LEFT JOIN run cur ON cur.source_id = i.source_id AND cur.run_id = i.run_id
-             WHERE cur.id IS NULL
-                OR (cur.device_id, cur.task_id, cur.status, cur.vendor_status, cur.started_at, cur.ended_at,
-                    cur.error, cur.raw)
-                   IS DISTINCT FROM
-                   (i.device_id, i.task_id, i.status, i.vendor_status, i.started_at, i.ended_at, i.error, i.raw)
-             ORDER BY i.source_id, i.run_id
-            ON CONFLICT (source_id, run_id) DO UPDATE
-               SET device_id = excluded.device_id, task_id = excluded.task_id, status = excluded.status,
-                   vendor_status = excluded.vendor_status, started_at = excluded.started_at,
-                   ended_at = excluded.ended_at, error = excluded.error, raw = excluded.raw,
-                   updated_at = excluded.updated_at
-             WHERE (r.device_id, r.task_id, r.status, r.vendor_status, r.started_at, r.ended_at, r.error, r.raw)
-                   IS DISTINCT FROM
-                   (excluded.device_id, excluded.task_id, excluded.status, excluded.vendor_status,
-                    excluded.started_at, excluded.ended_at, excluded.error, excluded.raw)
-            RETURNING r.source_id, (xmax = 0) AS inserted
+            WITH changed AS (
+                SELECT i.*, cur.device_id AS previous_device_id
+                  FROM unnest(?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[],
+                              ?::timestamptz[], ?::timestamptz[], ?::jsonb[], ?::jsonb[], ?::timestamptz[])
+                       AS i(source_id, run_id, device_id, task_id, status, vendor_status,
+                            started_at, ended_at, error, raw, updated_at)
+                  LEFT JOIN run cur ON cur.source_id = i.source_id AND cur.run_id = i.run_id
+                 WHERE cur.id IS NULL
+                    OR (cur.device_id, cur.task_id, cur.status, cur.vendor_status, cur.started_at, cur.ended_at,
+                        cur.error, cur.raw)
+                       IS DISTINCT FROM
+                       (i.device_id, i.task_id, i.status, i.vendor_status, i.started_at, i.ended_at, i.error, i.raw)
+            ), written AS (
+                INSERT INTO run AS r (source_id, run_id, device_id, task_id, status, vendor_status,
+                                      started_at, ended_at, error, raw, updated_at)
+                SELECT i.source_id, i.run_id, i.device_id, i.task_id, i.status, i.vendor_status,
+                       i.started_at, i.ended_at, i.error, i.raw, coalesce(i.updated_at, now())
+                  FROM changed i
+                 ORDER BY i.source_id, i.run_id
+                ON CONFLICT (source_id, run_id) DO UPDATE
+                   SET device_id = excluded.device_id, task_id = excluded.task_id, status = excluded.status,
+                       vendor_status = excluded.vendor_status, started_at = excluded.started_at,
+                       ended_at = excluded.ended_at, error = excluded.error, raw = excluded.raw,
+                       updated_at = excluded.updated_at
+                 WHERE (r.device_id, r.task_id, r.status, r.vendor_status, r.started_at, r.ended_at, r.error, r.raw)
+                       IS DISTINCT FROM
+                       (excluded.device_id, excluded.task_id, excluded.status, excluded.vendor_status,
+                        excluded.started_at, excluded.ended_at, excluded.error, excluded.raw)
+                RETURNING r.source_id, r.run_id, r.device_id, (xmax = 0) AS inserted
+            )
+            SELECT w.source_id, w.inserted, nullif(c.previous_device_id, w.device_id) AS left_device_id
+              FROM written w
+              JOIN changed c ON c.source_id = w.source_id AND c.run_id = w.run_id
             """;
 
-    /** Recomputes the last run of each touched device (one index probe each) and keeps known names. */
+    /**
+     * Recomputes the last run of each touched device (one index probe each) and keeps known names.
+     * A device left without runs yields no row here; DELETE_EMPTY_DEVICES removes it.
+     */
     private static final String REFRESH_DEVICES = """
             INSERT INTO device AS d (source_id, device_id, device_name, last_run_id)
             SELECT i.source_id, i.device_id, i.device_name, last.id
@@ -100,6 +121,14 @@ public class RunStore {
                    last_run_id = excluded.last_run_id, updated_at = now()
              WHERE d.last_run_id IS DISTINCT FROM excluded.last_run_id
                 OR (excluded.device_name IS NOT NULL AND d.device_name IS DISTINCT FROM excluded.device_name)
+            """;
+
+    /** Devices that runs moved away from and that have no run left (their pointer has nowhere to go). */
+    private static final String DELETE_EMPTY_DEVICES = """
+            DELETE FROM device d
+             USING unnest(?::text[], ?::text[]) AS i(source_id, device_id)
+             WHERE d.source_id = i.source_id AND d.device_id = i.device_id
+               AND NOT EXISTS (SELECT 1 FROM run r WHERE r.device_id = d.device_id AND r.source_id = d.source_id)
             """;
 
     private static final String COUNT_RUNS = "UPDATE source SET runs_stored = runs_stored + ? WHERE id = ?";
@@ -140,9 +169,16 @@ public class RunStore {
         batch.stream().sorted(BY_KEY).forEach(run -> latest.put(List.of(run.source(), run.runId()), run));
         List<UnifiedRun> runs = List.copyOf(latest.values());
         upsertTasks(c, runs);
-        WriteResult result = upsertRuns(c, runs);
-        refreshDevices(c, runs);
-        return result;
+        RunsWritten written = upsertRuns(c, runs);
+        refreshDevices(c, runs, written.leftDevices());
+        if (!written.leftDevices().isEmpty()) {
+            deleteEmptyDevices(c, written.leftDevices());
+        }
+        return written.result();
+    }
+
+    /** The run upsert's counts, and the devices its moved runs left: source to device ids, in key order. */
+    private record RunsWritten(WriteResult result, Map<String, Set<String>> leftDevices) {
     }
 
     private void upsertTasks(Connection c, List<UnifiedRun> runs) throws SQLException {
@@ -155,8 +191,9 @@ public class RunStore {
         }
     }
 
-    private WriteResult upsertRuns(Connection c, List<UnifiedRun> runs) throws SQLException {
+    private RunsWritten upsertRuns(Connection c, List<UnifiedRun> runs) throws SQLException {
         Map<String, Integer> insertedPerSource = new HashMap<>();
+        Map<String, Set<String>> leftDevices = new TreeMap<>();
         int inserted = 0;
         int updated = 0;
         try (PreparedStatement ps = c.prepareStatement(UPSERT_RUNS)) {
@@ -179,6 +216,10 @@ public class RunStore {
                     } else {
                         updated++;
                     }
+                    String leftDevice = rs.getString(3);
+                    if (leftDevice != null) {
+                        leftDevices.computeIfAbsent(rs.getString(1), s -> new TreeSet<>()).add(leftDevice);
+                    }
                 }
             }
         }
@@ -190,15 +231,46 @@ public class RunStore {
             }
             ps.executeBatch();
         }
-        return new WriteResult(inserted, updated, runs.size() - inserted - updated);
+        return new RunsWritten(new WriteResult(inserted, updated, runs.size() - inserted - updated), leftDevices);
     }
 
-    private void refreshDevices(Connection c, List<UnifiedRun> runs) throws SQLException {
-        List<UnifiedRun> rows = onePer(runs, UnifiedRun::deviceId, UnifiedRun::deviceName);
+    /**
+     * The batch's devices and the devices its runs left, each once in key order; a device only left
+     * comes without a name, so its stored name is kept.
+     */
+    private void refreshDevices(Connection c, List<UnifiedRun> runs, Map<String, Set<String>> leftDevices)
+            throws SQLException {
+        Map<String, Map<String, String>> names = new TreeMap<>();
+        onePer(runs, UnifiedRun::deviceId, UnifiedRun::deviceName).forEach(run ->
+                names.computeIfAbsent(run.source(), s -> new TreeMap<>()).put(run.deviceId(), run.deviceName()));
+        leftDevices.forEach((source, ids) -> ids.forEach(id ->
+                names.computeIfAbsent(source, s -> new TreeMap<>()).putIfAbsent(id, null)));
+        List<String> sources = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        List<String> deviceNames = new ArrayList<>();
+        names.forEach((source, byId) -> byId.forEach((id, name) -> {
+            sources.add(source);
+            ids.add(id);
+            deviceNames.add(name);
+        }));
         try (PreparedStatement ps = c.prepareStatement(REFRESH_DEVICES)) {
-            ps.setArray(1, texts(c, rows, UnifiedRun::source));
-            ps.setArray(2, texts(c, rows, UnifiedRun::deviceId));
-            ps.setArray(3, texts(c, rows, UnifiedRun::deviceName));
+            ps.setArray(1, c.createArrayOf("text", sources.toArray()));
+            ps.setArray(2, c.createArrayOf("text", ids.toArray()));
+            ps.setArray(3, c.createArrayOf("text", deviceNames.toArray()));
+            ps.executeUpdate();
+        }
+    }
+
+    private void deleteEmptyDevices(Connection c, Map<String, Set<String>> leftDevices) throws SQLException {
+        List<String> sources = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        leftDevices.forEach((source, byId) -> byId.forEach(id -> {
+            sources.add(source);
+            ids.add(id);
+        }));
+        try (PreparedStatement ps = c.prepareStatement(DELETE_EMPTY_DEVICES)) {
+            ps.setArray(1, c.createArrayOf("text", sources.toArray()));
+            ps.setArray(2, c.createArrayOf("text", ids.toArray()));
             ps.executeUpdate();
         }
     }

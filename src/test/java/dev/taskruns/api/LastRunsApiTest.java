@@ -1,5 +1,7 @@
 package dev.taskruns.api;
 
+import dev.taskruns.store.RunStatus;
+import dev.taskruns.store.UnifiedRun;
 import dev.taskruns.support.PostgresResource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -15,6 +17,8 @@ import static dev.taskruns.api.FacadeFixture.T0;
 import static dev.taskruns.api.FacadeFixture.extra;
 import static dev.taskruns.api.FacadeFixture.get;
 import static dev.taskruns.api.FacadeFixture.ids;
+import static dev.taskruns.support.Runs.onDevice;
+import static dev.taskruns.support.Runs.run;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
@@ -105,6 +109,29 @@ class LastRunsApiTest extends FacadeFixture.Loaded {
             seen.addAll(ids(page));
         }
         assertThat(seen).containsExactly("alpha/r2", "alpha/r3", "alpha/r5", "beta/b1", "beta/n9", "gamma/g1");
+    }
+
+    @Test
+    void aRunThatMovesDeviceIsListedOnceUnderItsNewDevice() {
+        UnifiedRun g1 = run("gamma", "g1", "ip:10.0.0.1", "scene-1", T0.plusSeconds(10), RunStatus.FAILED);
+        store.write(List.of(onDevice(g1, "uuid-1")));
+
+        ValidatableResponse page = get("/api/v1/last-runs", Map.of()).statusCode(200);
+        assertThat(ids(page)).containsExactly("alpha/r2", "alpha/r3", "alpha/r5", "beta/b1", "gamma/g1");
+        assertThat(page.extract().jsonPath().getList("items.deviceId", String.class))
+                .as("the device it left has no run, so no item").containsExactly("d1", "d2", "d3", "d1", "uuid-1");
+    }
+
+    @Test
+    void theDeviceAMovedRunLeftShowsItsOwnRemainingLastRun() {
+        UnifiedRun g1 = run("gamma", "g1", "ip:10.0.0.1", "scene-1", T0.plusSeconds(10), RunStatus.FAILED);
+        store.write(List.of(run("gamma", "g0", "ip:10.0.0.1", "scene-1", T0, RunStatus.SUCCEEDED)));
+        store.write(List.of(onDevice(g1, "uuid-1")));
+
+        ValidatableResponse page = get("/api/v1/last-runs", Map.of("source", "gamma")).statusCode(200);
+        assertThat(ids(page)).containsExactly("gamma/g0", "gamma/g1");
+        assertThat(page.extract().jsonPath().getList("items.deviceId", String.class))
+                .containsExactly("ip:10.0.0.1", "uuid-1");
     }
 
     @Test

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Instant;
 import java.util.List;
 
+import static dev.taskruns.support.Runs.onDevice;
 import static dev.taskruns.support.Runs.run;
 import static dev.taskruns.support.Runs.withStatus;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -126,6 +127,110 @@ class RunStoreTest {
                 run("nosuchsource", "r1", "d1", T0, RunStatus.SUCCEEDED))))
                 .isInstanceOf(RuntimeException.class);
         assertThat(db.single("SELECT count(*) FROM run")).isEqualTo(0L);
+    }
+
+    @Test
+    void aRunThatMovesLeavesItsOldDeviceWhichIsDeletedWithoutRuns() {
+        UnifiedRun byIp = run("gamma", "g1", "ip:1.2.3.4", T0, RunStatus.RUNNING);
+        store.write(List.of(byIp));
+
+        assertThat(store.write(List.of(onDevice(byIp, "uuid-1")))).isEqualTo(new WriteResult(0, 1, 0));
+        assertThat(devices()).containsExactly("gamma/uuid-1=g1");
+        assertDeviceTableMatchesRuns();
+
+        assertThat(store.write(List.of(byIp))).as("and back").isEqualTo(new WriteResult(0, 1, 0));
+        assertThat(devices()).containsExactly("gamma/ip:1.2.3.4=g1");
+        assertDeviceTableMatchesRuns();
+    }
+
+    @Test
+    void whenTheMovedRunWasItsLastRunTheOldDeviceFallsBackToItsOlderRun() {
+        UnifiedRun older = run("gamma", "g0", "ip:1.2.3.4", T0, RunStatus.SUCCEEDED);
+        UnifiedRun moving = run("gamma", "g1", "ip:1.2.3.4", T0.plusSeconds(60), RunStatus.FAILED);
+        store.write(List.of(older, moving));
+        assertThat(devices()).containsExactly("gamma/ip:1.2.3.4=g1");
+
+        assertThat(store.write(List.of(onDevice(moving, "uuid-1")))).isEqualTo(new WriteResult(0, 1, 0));
+        assertThat(devices()).containsExactly("gamma/ip:1.2.3.4=g0", "gamma/uuid-1=g1");
+        assertDeviceTableMatchesRuns();
+    }
+
+    @Test
+    void whenTheMovedRunWasNotItsLastRunTheOldDeviceIsNotRewritten() {
+        UnifiedRun moving = run("gamma", "g0", "ip:1.2.3.4", T0, RunStatus.SUCCEEDED);
+        store.write(List.of(moving, run("gamma", "g1", "ip:1.2.3.4", T0.plusSeconds(60), RunStatus.FAILED)));
+        Object xmin = db.single("SELECT xmin::text FROM device WHERE device_id = 'ip:1.2.3.4'");
+
+        assertThat(store.write(List.of(onDevice(moving, "uuid-1")))).isEqualTo(new WriteResult(0, 1, 0));
+        assertThat(devices()).containsExactly("gamma/ip:1.2.3.4=g1", "gamma/uuid-1=g0");
+        assertThat(db.single("SELECT xmin::text FROM device WHERE device_id = 'ip:1.2.3.4'")).isEqualTo(xmin);
+        assertDeviceTableMatchesRuns();
+    }
+
+    @Test
+    void aRunThatMovesAndChangesStatusAtOnceIsOneUpdate() {
+        UnifiedRun running = run("gamma", "g1", "ip:1.2.3.4", T0, RunStatus.RUNNING);
+        store.write(List.of(running));
+
+        UnifiedRun moved = onDevice(withStatus(running, RunStatus.SUCCEEDED, T0.plusSeconds(5)), "uuid-1");
+        assertThat(store.write(List.of(moved))).isEqualTo(new WriteResult(0, 1, 0));
+        assertThat(db.single("SELECT status FROM run")).isEqualTo("SUCCEEDED");
+        assertThat(devices()).containsExactly("gamma/uuid-1=g1");
+        assertDeviceTableMatchesRuns();
+
+        assertThat(store.write(List.of(moved))).as("written again: unchanged").isEqualTo(new WriteResult(0, 0, 1));
+        assertThat(devices()).containsExactly("gamma/uuid-1=g1");
+    }
+
+    @Test
+    void severalMovesInOneBatchIncludingASwapAndAMoveOntoADeviceWithOtherRuns() {
+        UnifiedRun a1 = run("gamma", "a1", "dev-a", T0, RunStatus.SUCCEEDED);
+        UnifiedRun a2 = run("gamma", "a2", "dev-a", T0.plusSeconds(10), RunStatus.SUCCEEDED);
+        UnifiedRun b0 = run("gamma", "b0", "dev-b", T0.plusSeconds(1), RunStatus.SUCCEEDED);
+        UnifiedRun b1 = run("gamma", "b1", "dev-b", T0.plusSeconds(5), RunStatus.SUCCEEDED);
+        UnifiedRun c1 = run("gamma", "c1", "dev-c", T0.plusSeconds(20), RunStatus.RUNNING);
+        UnifiedRun other = run("alpha", "a1", "dev-a", T0.plusSeconds(30), RunStatus.SUCCEEDED);
+        store.write(List.of(a1, a2, b0, b1, c1, other));
+        assertThat(devices()).containsExactly("alpha/dev-a=a1", "gamma/dev-a=a2", "gamma/dev-b=b1", "gamma/dev-c=c1");
+
+        WriteResult result = store.write(List.of(
+                onDevice(a2, "dev-b"),  // onto a device that keeps its own older run b0
+                onDevice(b1, "dev-a"),  // the swap: dev-a's last run becomes b1, not its own a1
+                onDevice(withStatus(c1, RunStatus.FAILED, T0.plusSeconds(25)), "dev-d"),  // dev-c left empty
+                run("gamma", "n1", "dev-c", T0.minusSeconds(60), RunStatus.SUCCEEDED),    // .. and refilled
+                a1));
+
+        assertThat(result).isEqualTo(new WriteResult(1, 3, 1));
+        assertThat(devices()).containsExactly("alpha/dev-a=a1",
+                "gamma/dev-a=b1", "gamma/dev-b=a2", "gamma/dev-c=n1", "gamma/dev-d=c1");
+        assertDeviceTableMatchesRuns();
+
+        store.write(List.of(onDevice(run("gamma", "n1", "dev-c", T0.minusSeconds(60), RunStatus.SUCCEEDED), "dev-d"),
+                b1));
+        assertThat(devices()).as("dev-c emptied, dev-a back to its own run")
+                .containsExactly("alpha/dev-a=a1", "gamma/dev-a=a1", "gamma/dev-b=a2", "gamma/dev-d=c1");
+        assertDeviceTableMatchesRuns();
+    }
+
+    /** "source/device=lastRunId" of every device row, in key order. */
+    private List<Object> devices() {
+        return db.list("SELECT d.source_id || '/' || d.device_id || '=' || r.run_id "
+                + "FROM device d JOIN run r ON r.id = d.last_run_id ORDER BY d.source_id, d.device_id");
+    }
+
+    /**
+     * Every device row points at its true last run by (started_at DESC, run_id DESC), every device
+     * with runs has a row, none has a row without runs, and no run is the last run of two rows.
+     */
+    private void assertDeviceTableMatchesRuns() {
+        assertThat(devices()).isEqualTo(db.list("""
+                SELECT DISTINCT ON (source_id, device_id) source_id || '/' || device_id || '=' || run_id
+                  FROM run ORDER BY source_id, device_id, started_at DESC, run_id DESC"""));
+        assertThat(db.single("SELECT count(*) FROM device d WHERE NOT EXISTS "
+                + "(SELECT 1 FROM run r WHERE r.source_id = d.source_id AND r.device_id = d.device_id)"))
+                .as("device rows without runs").isEqualTo(0L);
+        assertThat(db.single("SELECT count(*) - count(DISTINCT last_run_id) FROM device"))
+                .as("runs that are the last run of two device rows").isEqualTo(0L);
     }
 
     private String lastRunOf(String source, String device) {

@@ -4,7 +4,9 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 
-/** Test access to the store: wipe it between tests and read single values. */
+import java.util.List;
+
+/** Test access to the store: wipe it between tests and read values. */
 @ApplicationScoped
 public class Database {
 
@@ -26,5 +28,11 @@ public class Database {
 
     public Object single(String sql) {
         return QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(sql).getSingleResult());
+    }
+
+    /** The first column of every row. */
+    @SuppressWarnings("unchecked")
+    public List<Object> list(String sql) {
+        return QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(sql).getResultList());
     }
 }

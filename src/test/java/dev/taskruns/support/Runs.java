@@ -33,4 +33,13 @@ public final class Runs {
                 run.taskName(), status, "TASK_RUN_STATUS_" + status.name(), run.startedAt(), endedAt,
                 run.vendorUpdatedAt(), run.error(), raw);
     }
+
+    /** The same run as reported under another device, e.g. an Alibaba run once its EntityUuid is known. */
+    public static UnifiedRun onDevice(UnifiedRun run, String deviceId) {
+        ObjectNode raw = run.raw().deepCopy();
+        raw.put("deviceUuid", deviceId);
+        return new UnifiedRun(run.source(), run.runId(), deviceId, "Device " + deviceId, run.taskId(),
+                run.taskName(), run.status(), run.vendorStatus(), run.startedAt(), run.endedAt(),
+                run.vendorUpdatedAt(), run.error(), raw);
+    }
 }
