@@ -89,7 +89,9 @@ final class AlibabaClient implements ProcessTasks {
                 headers.put("x-acs-security-token", securityToken);
             }
             String authorization = AcsSigner.authorization(key, "POST", "/", parameters, headers, AcsSigner.EMPTY_BODY_SHA256);
-            return api.call(authorization, ACTION, VERSION, date, nonceHex, AcsSigner.EMPTY_BODY_SHA256, securityToken, parameters);
+            Map<String, String> encoded = new LinkedHashMap<>();
+            parameters.forEach((name, value) -> encoded.put(AcsSigner.percentEncode(name), AcsSigner.percentEncode(value)));
+            return api.call(authorization, ACTION, VERSION, date, nonceHex, AcsSigner.EMPTY_BODY_SHA256, securityToken, encoded);
         }
 
         @Override
