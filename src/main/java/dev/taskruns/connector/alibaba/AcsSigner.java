@@ -85,14 +85,18 @@ public final class AcsSigner {
 
     /** Lower-case hex HMAC-SHA256 of the string to sign of {@code canonicalRequest}. */
     public static String signature(String canonicalRequest, AccessKey key) {
-        String stringToSign = ALGORITHM + "\n" + sha256Hex(canonicalRequest.getBytes(StandardCharsets.UTF_8));
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key.secret().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return HEX.formatHex(mac.doFinal(stringToSign.getBytes(StandardCharsets.UTF_8)));
+            return HEX.formatHex(mac.doFinal(stringToSign(canonicalRequest).getBytes(StandardCharsets.UTF_8)));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e); // every JDK has it
         }
+    }
+
+    /** {@code ACS3-HMAC-SHA256} \n hex SHA-256 of the canonical request: what the vendor shows when a signature does not match. */
+    public static String stringToSign(String canonicalRequest) {
+        return ALGORITHM + "\n" + sha256Hex(canonicalRequest.getBytes(StandardCharsets.UTF_8));
     }
 
     public static String sha256Hex(byte[] data) {

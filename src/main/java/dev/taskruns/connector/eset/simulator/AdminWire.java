@@ -1,6 +1,7 @@
 package dev.taskruns.connector.eset.simulator;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.taskruns.connector.simulator.Fault;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import java.util.List;
@@ -20,11 +21,6 @@ final class AdminWire {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record FaultSettings(Integer rateLimitPerSecond, Fault serverError, Fault throttle, Fault timeout,
                          Fault deferred, Integer deferredPolls, Fault slow, Long slowDelayMillis) {
-    }
-
-    @RegisterForReflection
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Fault(Double probability, Integer next) {
     }
 
     @RegisterForReflection

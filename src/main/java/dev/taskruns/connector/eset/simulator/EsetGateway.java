@@ -3,6 +3,7 @@ package dev.taskruns.connector.eset.simulator;
 import dev.taskruns.connector.eset.simulator.DeferredResponses.Answer;
 import dev.taskruns.connector.eset.simulator.DeferredResponses.Poll;
 import dev.taskruns.connector.eset.simulator.DeferredResponses.RequestKey;
+import dev.taskruns.connector.simulator.FaultSwitch;
 import io.quarkus.arc.profile.IfBuildProfile;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -30,12 +31,12 @@ public class EsetGateway {
 
     private final EsetSimulator simulator;
     private final Tokens tokens;
-    private final RateLimiter rateLimiter;
+    private final EsetRateLimiter rateLimiter;
     private final Faults faults;
     private final DeferredResponses deferred;
     private final AtomicLong throttled = new AtomicLong();
 
-    public EsetGateway(EsetSimulator simulator, Tokens tokens, RateLimiter rateLimiter, Faults faults,
+    public EsetGateway(EsetSimulator simulator, Tokens tokens, EsetRateLimiter rateLimiter, Faults faults,
                        DeferredResponses deferred) {
         this.simulator = simulator;
         this.tokens = tokens;
@@ -55,7 +56,7 @@ public class EsetGateway {
         String responseId = headers.getHeaderString(RESPONSE_ID);
         Faults.Decision decision = faults.decide(responseId == null);
         if (decision.delayMillis() > 0) {
-            pause(decision.delayMillis());
+            FaultSwitch.delay(decision.delayMillis());
         }
         if (decision.status() != 0) {
             if (responseId != null) {
@@ -124,14 +125,5 @@ public class EsetGateway {
         return sorted.entrySet().stream()
                 .flatMap(e -> e.getValue().stream().map(v -> e.getKey() + "=" + v))
                 .collect(Collectors.joining("&"));
-    }
-
-    /** The "slow answers" fault: the one deliberate wait in the simulator. */
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

@@ -11,15 +11,15 @@ import java.time.Instant;
 public class EsetSimulator {
 
     private final EsetSimulatorConfig config;
-    private final SimulatorClock clock;
+    private final EsetClock clock;
     private final Tokens tokens;
     private final Faults faults;
     private final DeferredResponses deferred;
-    private final RateLimiter rateLimiter;
+    private final EsetRateLimiter rateLimiter;
     private volatile World world;
 
-    public EsetSimulator(EsetSimulatorConfig config, SimulatorClock clock, Tokens tokens, Faults faults,
-                         DeferredResponses deferred, RateLimiter rateLimiter) {
+    public EsetSimulator(EsetSimulatorConfig config, EsetClock clock, Tokens tokens, Faults faults,
+                         DeferredResponses deferred, EsetRateLimiter rateLimiter) {
         this.config = config;
         this.clock = clock;
         this.tokens = tokens;

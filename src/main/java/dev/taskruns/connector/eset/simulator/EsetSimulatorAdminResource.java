@@ -23,10 +23,10 @@ import java.util.List;
 public class EsetSimulatorAdminResource {
 
     private final EsetSimulator simulator;
-    private final SimulatorClock clock;
+    private final EsetClock clock;
     private final Faults faults;
 
-    public EsetSimulatorAdminResource(EsetSimulator simulator, SimulatorClock clock, Faults faults) {
+    public EsetSimulatorAdminResource(EsetSimulator simulator, EsetClock clock, Faults faults) {
         this.simulator = simulator;
         this.clock = clock;
         this.faults = faults;

@@ -1,7 +1,8 @@
 package dev.taskruns.connector.eset.simulator;
 
-import dev.taskruns.connector.eset.simulator.AdminWire.Fault;
 import dev.taskruns.connector.eset.simulator.AdminWire.FaultSettings;
+import dev.taskruns.connector.simulator.Fault;
+import dev.taskruns.connector.simulator.FaultSwitch;
 import io.quarkus.arc.profile.IfBuildProfile;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -18,38 +19,13 @@ public class Faults {
     record Decision(long delayMillis, int status, boolean defer) {
     }
 
-    /** One fault: forced on the next {@code next} calls, then drawn with {@code probability}. */
-    private static final class Switch {
-        private double probability;
-        private int next;
-
-        boolean fires(Random random) {
-            if (next > 0) {
-                next--;
-                return true;
-            }
-            return probability > 0 && random.nextDouble() < probability;
-        }
-
-        Fault snapshot() {
-            return new Fault(probability, next);
-        }
-
-        void set(Fault fault) {
-            if (fault != null) {
-                probability = fault.probability() != null ? fault.probability() : probability;
-                next = fault.next() != null ? fault.next() : next;
-            }
-        }
-    }
-
     private final EsetSimulatorConfig.Faults defaults;
     private final Random random;
-    private final Switch serverError = new Switch();
-    private final Switch throttle = new Switch();
-    private final Switch timeout = new Switch();
-    private final Switch deferred = new Switch();
-    private final Switch slow = new Switch();
+    private final FaultSwitch serverError = new FaultSwitch();
+    private final FaultSwitch throttle = new FaultSwitch();
+    private final FaultSwitch timeout = new FaultSwitch();
+    private final FaultSwitch deferred = new FaultSwitch();
+    private final FaultSwitch slow = new FaultSwitch();
     private int rateLimitPerSecond;
     private int deferredPolls;
     private long slowDelayMillis;
@@ -68,14 +44,14 @@ public class Faults {
 
     /** Applies the members sent, or throws IllegalArgumentException naming a bad value and changes nothing. */
     synchronized FaultSettings update(FaultSettings update) {
-        check("serverError", update.serverError());
-        check("throttle", update.throttle());
-        check("timeout", update.timeout());
-        check("deferred", update.deferred());
-        check("slow", update.slow());
-        nonNegative("rateLimitPerSecond", update.rateLimitPerSecond());
-        nonNegative("deferredPolls", update.deferredPolls());
-        nonNegative("slowDelayMillis", update.slowDelayMillis());
+        Fault.check("serverError", update.serverError());
+        Fault.check("throttle", update.throttle());
+        Fault.check("timeout", update.timeout());
+        Fault.check("deferred", update.deferred());
+        Fault.check("slow", update.slow());
+        Fault.nonNegative("rateLimitPerSecond", update.rateLimitPerSecond());
+        Fault.nonNegative("deferredPolls", update.deferredPolls());
+        Fault.nonNegative("slowDelayMillis", update.slowDelayMillis());
         serverError.set(update.serverError());
         throttle.set(update.throttle());
         timeout.set(update.timeout());
@@ -121,20 +97,5 @@ public class Faults {
         }
         boolean defer = status == 0 && mayDefer && deferred.fires(random);
         return new Decision(delay, status, defer);
-    }
-
-    private static void check(String name, Fault fault) {
-        if (fault != null && fault.probability() != null && !(fault.probability() >= 0 && fault.probability() <= 1)) {
-            throw new IllegalArgumentException(name + ".probability must be between 0 and 1");
-        }
-        if (fault != null) {
-            nonNegative(name + ".next", fault.next());
-        }
-    }
-
-    private static void nonNegative(String name, Number value) {
-        if (value != null && value.doubleValue() < 0) {
-            throw new IllegalArgumentException(name + " must not be negative");
-        }
     }
 }

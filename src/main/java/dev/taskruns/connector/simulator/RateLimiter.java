@@ -1,7 +1,4 @@
-package dev.taskruns.connector.eset.simulator;
-
-import io.quarkus.arc.profile.IfBuildProfile;
-import jakarta.enterprise.context.ApplicationScoped;
+package dev.taskruns.connector.simulator;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -9,23 +6,22 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The vendor's 10 calls per second per credentials, as a sliding one-second window on real time:
+ * A vendor's calls-per-second limit per credentials, as a sliding one-second window on real time:
  * throughput is about the wall clock even when the simulated clock is frozen or advanced.
  * Refused calls do not count, so a client that backs off gets through again.
  */
-@ApplicationScoped
-@IfBuildProfile(anyOf = {"demo", "test"})
 public class RateLimiter {
 
     private static final long WINDOW_NANOS = 1_000_000_000L;
 
     private final Map<String, Deque<Long>> calls = new ConcurrentHashMap<>();
 
-    boolean tryAcquire(String user, int perSecond) {
+    /** @param perSecond 0 or less: no limit */
+    public boolean tryAcquire(String credentials, int perSecond) {
         if (perSecond <= 0) {
             return true;
         }
-        Deque<Long> window = calls.computeIfAbsent(user, u -> new ArrayDeque<>());
+        Deque<Long> window = calls.computeIfAbsent(credentials, u -> new ArrayDeque<>());
         long now = System.nanoTime();
         synchronized (window) {
             while (!window.isEmpty() && now - window.peekFirst() >= WINDOW_NANOS) {
@@ -39,7 +35,7 @@ public class RateLimiter {
         }
     }
 
-    void clear() {
+    public void clear() {
         calls.clear();
     }
 }

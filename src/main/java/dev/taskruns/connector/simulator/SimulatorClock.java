@@ -1,25 +1,21 @@
-package dev.taskruns.connector.eset.simulator;
-
-import io.quarkus.arc.profile.IfBuildProfile;
-import jakarta.enterprise.context.ApplicationScoped;
+package dev.taskruns.connector.simulator;
 
 import java.time.Duration;
 import java.time.Instant;
 
 /**
- * The simulator's notion of now: wall time (or a frozen instant) plus whatever the admin API
- * advanced it by, so token expiry, run status changes and cache expiry can be tested without sleeping.
+ * A simulator's notion of now: wall time (or a frozen instant) plus whatever its admin API
+ * advanced it by, so expiry and status changes can be tested without sleeping. Each simulator owns
+ * its own clock, so advancing one leaves the others alone.
  */
-@ApplicationScoped
-@IfBuildProfile(anyOf = {"demo", "test"})
 public class SimulatorClock {
 
     private final boolean frozen;
     private Instant frozenAt;
     private Duration offset = Duration.ZERO;
 
-    public SimulatorClock(EsetSimulatorConfig config) {
-        this.frozen = config.frozenClock();
+    public SimulatorClock(boolean frozen) {
+        this.frozen = frozen;
         this.frozenAt = Instant.now();
     }
 
