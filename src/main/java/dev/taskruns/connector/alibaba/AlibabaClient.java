@@ -1,12 +1,14 @@
 package dev.taskruns.connector.alibaba;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.taskruns.connector.VendorTransport;
 import dev.taskruns.connector.VendorTransport.Fail;
 import dev.taskruns.connector.VendorTransport.Retry;
 import dev.taskruns.connector.VendorTransport.Verdict;
 import jakarta.ws.rs.core.Response;
 
+import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.ZoneOffset;
@@ -40,16 +42,18 @@ final class AlibabaClient implements ProcessTasks {
     private final String securityToken;
     private final VendorTransport transport;
     private final Clock clock;
+    private final ObjectMapper json;
     private final SecureRandom random = new SecureRandom();
 
     AlibabaClient(AlibabaApi api, URI endpoint, AcsSigner.AccessKey key, String securityToken,
-                  VendorTransport transport, Clock clock) {
+                  VendorTransport transport, Clock clock, ObjectMapper json) {
         this.api = api;
         this.host = hostHeader(endpoint);
         this.key = key;
         this.securityToken = securityToken;
         this.transport = transport;
         this.clock = clock;
+        this.json = json;
     }
 
     @Override
@@ -98,10 +102,11 @@ final class AlibabaClient implements ProcessTasks {
         public Verdict<Page> judge(Response response) {
             int status = response.getStatus();
             String requestId = response.getHeaderString("x-acs-request-id");
+            // read as text whatever the Content-Type: error bodies are JSON even when not labelled so
             JsonNode body;
             try {
-                body = response.hasEntity() ? response.readEntity(JsonNode.class) : null;
-            } catch (RuntimeException unreadable) {
+                body = response.hasEntity() ? json.readTree(response.readEntity(String.class)) : null;
+            } catch (IOException | RuntimeException unreadable) {
                 body = null;
             }
             if (body != null && body.hasNonNull("RequestId")) {

@@ -1,5 +1,6 @@
 package dev.taskruns.connector.alibaba;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
@@ -97,7 +98,7 @@ class AlibabaClientTest {
         };
         ConnectorRuntime runtime = new ConnectorRuntime(new MutableClock(Instant.parse("2026-11-01T00:00:00Z")),
                 sleeps::add, noWait, BlockingStrategy.PARKING, registry);
-        return new AlibabaClients(settings, sources, runtime)
+        return new AlibabaClients(settings, sources, runtime, new ObjectMapper())
                 .forSource(new SourceDefinition("ali", Vendor.ALIBABA, true, Duration.ofSeconds(60)));
     }
 
