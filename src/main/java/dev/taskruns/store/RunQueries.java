@@ -135,8 +135,9 @@ public class RunQueries {
     /**
      * A source's runs not final yet (PENDING or RUNNING) that started at or after {@code from},
      * oldest first (index run_unfinished): what a connector re-polls, read from the store rather
-     * than kept as a list in a checkpoint.
+     * than kept as a list in a checkpoint. Its own transaction: sync workers call it outside any.
      */
+    @Transactional
     public List<StoredRun> unfinished(String source, Instant from, int limit) {
         return em.unwrap(Session.class).doReturningWork(c -> {
             try (PreparedStatement ps = c.prepareStatement("""

@@ -13,11 +13,9 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -97,28 +95,18 @@ class EsetSyncEndToEndTest {
     }
 
     private void syncOnce() {
-        assertThat(engine.trigger("esim")).isEqualTo(SyncEngine.Start.STARTED);
-        awaitIdle();
+        EndToEnd.syncOnce(engine, "esim");
     }
 
     private void awaitIdle() {
-        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
-        while (engine.isRunning("esim") && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
-        assertThat(engine.isRunning("esim")).as("sync cycle finished").isFalse();
+        EndToEnd.awaitIdle(engine, "esim");
     }
 
     /** Every simulator run stored exactly once with its current status, and each device's last run right. */
     private void assertMatchesGroundTruth() {
         JsonPath truth = RestAssured.get(ADMIN + "/ground-truth").then().statusCode(200).extract().jsonPath();
         List<Map<String, String>> truthRuns = truth.getList("runs");
-        List<Map<String, Object>> stored = allPages("/api/v1/runs", Map.of("source", "esim"));
+        List<Map<String, Object>> stored = EndToEnd.allPages("/api/v1/runs", Map.of("source", "esim"));
 
         Map<String, String> expectedStatus = truthRuns.stream()
                 .collect(Collectors.toMap(r -> r.get("uuid"), r -> r.get("status")));
@@ -135,23 +123,9 @@ class EsetSyncEndToEndTest {
                                 .thenComparing(r -> r.get("uuid")))
                         .orElseThrow().get("uuid")));
         Map<String, String> actualLast = new TreeMap<>();
-        allPages("/api/v1/last-runs", Map.of("source", "esim"))
+        EndToEnd.allPages("/api/v1/last-runs", Map.of("source", "esim"))
                 .forEach(r -> actualLast.put((String) r.get("deviceId"), (String) r.get("runId")));
         assertThat(actualLast).isEqualTo(expectedLast);
-    }
-
-    private static List<Map<String, Object>> allPages(String path, Map<String, Object> filters) {
-        Map<String, Object> query = new HashMap<>(filters);
-        query.put("limit", 1000);
-        List<Map<String, Object>> items = new java.util.ArrayList<>();
-        String cursor;
-        do {
-            JsonPath page = RestAssured.given().queryParams(query).get(path).then().statusCode(200).extract().jsonPath();
-            items.addAll(page.getList("items"));
-            cursor = page.getString("nextCursor");
-            query.put("cursor", cursor);
-        } while (cursor != null);
-        return items;
     }
 
     private static void faults(Map<String, Object> settings) {

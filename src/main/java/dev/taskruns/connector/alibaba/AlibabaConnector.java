@@ -70,7 +70,7 @@ public class AlibabaConnector implements VendorConnector {
 
     @Override
     public void sync(SourceDefinition source, SyncContext context) {
-        Run run = new Run(source.id(), context, clients.apply(source), clock.millis());
+        Run run = new Run(source.id(), context, clients.apply(source), clock.millis() - settings.lag().toMillis());
         long actionsReadFrom = run.stream(WindowCheckpoint.ACTIONS, "ProcessActionStart", "ProcessActionEnd");
         run.stream(WindowCheckpoint.REMOVALS, "ProcessRemoveStart", "ProcessRemoveEnd");
         run.followInFlight(actionsReadFrom);
@@ -85,6 +85,7 @@ public class AlibabaConnector implements VendorConnector {
         private final String source;
         private final SyncContext context;
         private final ProcessTasks api;
+        /** Where windows end: now less the lag. */
         private final long now;
 
         Run(String source, SyncContext context, ProcessTasks api, long now) {

@@ -55,6 +55,14 @@ public interface AlibabaSettings extends CallSettings {
     @WithDefault("10m")
     Duration overlap();
 
+    /**
+     * The newest window ends this long before now: tasks still arriving there would move its
+     * TotalCount while it is paged, so it would never hold still on a busy account. They are read
+     * by the next cycle instead.
+     */
+    @WithDefault("1m")
+    Duration lag();
+
     /** A time window holding more tasks than this is split in two before it is read. */
     @WithDefault("2000")
     @Min(1)

@@ -33,7 +33,7 @@ class AlibabaConnectorTest {
     private AlibabaConnector connector = connector(Map.of());
 
     private AlibabaConnector connector(Map<String, String> overrides) {
-        Map<String, String> properties = new HashMap<>(Map.of("taskruns.alibaba.page-size", "10"));
+        Map<String, String> properties = new HashMap<>(Map.of("taskruns.alibaba.page-size", "10", "taskruns.alibaba.lag", "0s"));
         properties.putAll(overrides);
         return new AlibabaConnector(s -> vendor, TestConfig.mapping(AlibabaSettings.class, properties), clock, registry);
     }

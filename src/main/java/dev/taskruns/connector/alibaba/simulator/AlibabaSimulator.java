@@ -42,7 +42,8 @@ public class AlibabaSimulator {
         return clock;
     }
 
-    Instant now() {
+    /** The simulated now (tests keep the service's clock from running behind it). */
+    public Instant now() {
         return clock.now();
     }
 

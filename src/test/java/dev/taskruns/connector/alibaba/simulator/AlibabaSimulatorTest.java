@@ -7,6 +7,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +33,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 @QuarkusTest
 @WithTestResource(PostgresResource.class)
 class AlibabaSimulatorTest {
+
+    /** Back to an unmoved clock: the service's test clock never runs behind the simulator's. */
+    @AfterEach
+    void resetClock() {
+        AlibabaSimulatorApi.resetWithoutRateLimit();
+    }
 
     @BeforeEach
     void reset() {
