@@ -32,5 +32,7 @@ class PackagedAppIT {
     @Test
     void shipsNoVendorSimulator() {
         RestAssured.get("/simulator/eset/v1/device_tasks").then().statusCode(404);
+        RestAssured.post("/simulator/alibaba/").then().statusCode(404);
+        RestAssured.given().header("x-acs-action", "DescribeProcessTasks").post("/").then().statusCode(404);
     }
 }

@@ -28,7 +28,7 @@ class OperationsTest {
     void sourcesComeFromConfigurationWithTheirStoredState() {
         FacadeFixture.load(db, store);
         RestAssured.get("/api/v1/sources").then().statusCode(200)
-                .body("id", org.hamcrest.Matchers.contains("alpha", "beta", "esim", "gamma"))
+                .body("id", org.hamcrest.Matchers.contains("abad", "alpha", "asim", "beta", "esim", "gamma"))
                 .body("find { it.id == 'alpha' }.vendor", equalTo("ESET"))
                 .body("find { it.id == 'alpha' }.runsStored", equalTo(5))
                 .body("find { it.id == 'alpha' }.enabled", equalTo(false))
