@@ -2,10 +2,10 @@ package dev.taskruns.sync;
 
 import dev.taskruns.support.Database;
 import dev.taskruns.support.PostgresResource;
+import dev.taskruns.support.SimulatorAdmin;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
-import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
@@ -36,6 +36,7 @@ import static org.hamcrest.Matchers.not;
 @WithTestResource(PostgresResource.class)
 class AlibabaSyncEndToEndTest {
 
+    private static final SimulatorAdmin SIMULATOR = new SimulatorAdmin("/simulator/alibaba");
     private static final String ADMIN = "/simulator/alibaba/admin";
     /** taskruns.alibaba.lag: the newest minute is read by the next cycle. */
     private static final long LAG_MILLIS = 60_000;
@@ -51,9 +52,9 @@ class AlibabaSyncEndToEndTest {
         db.clear();
         RestAssured.given().queryParam("seed", 11).queryParam("entities", 60).queryParam("tasks", 400)
                 .post(ADMIN + "/reset").then().statusCode(200);
-        faults(Map.of("rateLimitPerSecond", 0));
+        SIMULATOR.faults(Map.of("rateLimitPerSecond", 0));
         // simulated time ahead of the wall clock, so the service's clock follows it exactly (see TestClock)
-        advance(3600);
+        SIMULATOR.advance(3600);
     }
 
     @AfterEach
@@ -68,14 +69,14 @@ class AlibabaSyncEndToEndTest {
 
         int[] secondsAhead = {30 * 60, 86_400, 20 * 60};
         for (int seconds : secondsAhead) {
-            advance(seconds);
+            SIMULATOR.advance(seconds);
             long before = calls();
             syncOnce();
             assertMatchesGroundTruth();
             System.out.printf("Alibaba cycle after %d s of vendor time: %d API calls%n", seconds, calls() - before);
         }
         // a quiet cycle: two windows and the listing of tasks still handling, if any
-        advance(60);
+        SIMULATOR.advance(60);
         long before = calls();
         syncOnce();
         assertThat(calls() - before).isLessThanOrEqualTo(6);
@@ -84,7 +85,7 @@ class AlibabaSyncEndToEndTest {
     @Test
     void throttlingAsHttp400ServerErrorsAndTasksArrivingWhilePagingLoseNothing() {
         // three failed attempts in a row, the fourth and last one succeeds
-        faults(Map.of("arrivals", 2, "serverError", Map.of("next", 1), "throttle", Map.of("next", 2)));
+        SIMULATOR.faults(Map.of("arrivals", 2, "serverError", Map.of("next", 1), "throttle", Map.of("next", 2)));
         syncOnce();
         assertMatchesGroundTruth();
         RestAssured.get("/api/v1/sources").then().log().ifValidationFails()
@@ -94,8 +95,8 @@ class AlibabaSyncEndToEndTest {
         assertThat(calls.getInt("byOutcome.'Throttling.User'")).isEqualTo(2);
 
         // what arrived during the last cycle is read by the next
-        faults(Map.of("arrivals", 0));
-        advance(600);
+        SIMULATOR.faults(Map.of("arrivals", 0));
+        SIMULATOR.advance(600);
         syncOnce();
         assertMatchesGroundTruth();
     }
@@ -189,7 +190,7 @@ class AlibabaSyncEndToEndTest {
     }
 
     private static JsonPath groundTruth() {
-        return RestAssured.get(ADMIN + "/ground-truth").then().statusCode(200).extract().jsonPath();
+        return SIMULATOR.groundTruth();
     }
 
     /** The contract's mapping applied to the simulator's own records. */
@@ -228,13 +229,5 @@ class AlibabaSyncEndToEndTest {
 
     private static long calls() {
         return RestAssured.get(ADMIN + "/calls").then().extract().jsonPath().getLong("total");
-    }
-
-    private static void advance(long seconds) {
-        RestAssured.given().queryParam("seconds", seconds).post(ADMIN + "/advance").then().statusCode(200);
-    }
-
-    private static void faults(Map<String, Object> settings) {
-        RestAssured.given().contentType(ContentType.JSON).body(new HashMap<>(settings)).post(ADMIN + "/faults").then().statusCode(200);
     }
 }

@@ -2,10 +2,10 @@ package dev.taskruns.sync;
 
 import dev.taskruns.support.Database;
 import dev.taskruns.support.PostgresResource;
+import dev.taskruns.support.SimulatorAdmin;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
-import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
@@ -28,6 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @WithTestResource(PostgresResource.class)
 class EsetSyncEndToEndTest {
 
+    private static final SimulatorAdmin SIMULATOR = new SimulatorAdmin("/simulator/eset");
     private static final String ADMIN = "/simulator/eset/admin";
 
     @Inject
@@ -39,7 +40,7 @@ class EsetSyncEndToEndTest {
     @BeforeEach
     void freshWorld() {
         db.clear();
-        faults(Map.of("serverError", off(), "throttle", off(), "timeout", off(), "deferred", off(), "slow", off()));
+        SIMULATOR.faults(Map.of("serverError", off(), "throttle", off(), "timeout", off(), "deferred", off(), "slow", off()));
         RestAssured.given().queryParam("seed", 7).queryParam("devices", 40).queryParam("tasks", 25)
                 .post(ADMIN + "/reset").then().statusCode(200);
     }
@@ -58,7 +59,7 @@ class EsetSyncEndToEndTest {
     void laterCyclesConvergeAsRunsChangeStatusAndNewRunsAppear() {
         syncOnce();
         for (int round = 0; round < 3; round++) {
-            RestAssured.given().queryParam("seconds", 1800).post(ADMIN + "/advance").then().statusCode(200);
+            SIMULATOR.advance(1800);
             syncOnce();
             assertMatchesGroundTruth();
         }
@@ -66,15 +67,15 @@ class EsetSyncEndToEndTest {
 
     @Test
     void throttlingServerErrorsDeferredAnswersAndTokenExpiryStillConverge() throws InterruptedException {
-        faults(Map.of("throttle", Map.of("probability", 0.1), "serverError", Map.of("probability", 0.05),
+        SIMULATOR.faults(Map.of("throttle", Map.of("probability", 0.1), "serverError", Map.of("probability", 0.05),
                 "deferred", Map.of("probability", 0.1), "slow", Map.of("probability", 0.2), "slowDelayMillis", 50));
         assertThat(engine.trigger("esim")).isEqualTo(SyncEngine.Start.STARTED);
         // mid-cycle, every token the client holds expires on the vendor side
         Thread.sleep(1500);
-        RestAssured.given().queryParam("seconds", 7200).post(ADMIN + "/advance").then().statusCode(200);
+        SIMULATOR.advance(7200);
         awaitIdle();
         // whatever the faults cost this cycle, quiet cycles afterwards converge, nothing duplicated
-        faults(Map.of("serverError", off(), "throttle", off(), "deferred", off(), "slow", off()));
+        SIMULATOR.faults(Map.of("serverError", off(), "throttle", off(), "deferred", off(), "slow", off()));
         syncOnce();
         assertMatchesGroundTruth();
     }
@@ -82,11 +83,11 @@ class EsetSyncEndToEndTest {
     @Test
     void aCycleThatDiesBetweenPagesLosesNothingAndDuplicatesNothing() {
         // every server call fails after the first few: the cycle stops part-way through
-        faults(Map.of("serverError", Map.of("probability", 0.6)));
+        SIMULATOR.faults(Map.of("serverError", Map.of("probability", 0.6)));
         syncOnce();
         long storedAfterCrash = (Long) db.single("SELECT count(*) FROM run WHERE source_id = 'esim'");
 
-        faults(Map.of("serverError", off()));
+        SIMULATOR.faults(Map.of("serverError", off()));
         syncOnce();
         syncOnce();
 
@@ -104,7 +105,7 @@ class EsetSyncEndToEndTest {
 
     /** Every simulator run stored exactly once with its current status, and each device's last run right. */
     private void assertMatchesGroundTruth() {
-        JsonPath truth = RestAssured.get(ADMIN + "/ground-truth").then().statusCode(200).extract().jsonPath();
+        JsonPath truth = SIMULATOR.groundTruth();
         List<Map<String, String>> truthRuns = truth.getList("runs");
         List<Map<String, Object>> stored = EndToEnd.allPages("/api/v1/runs", Map.of("source", "esim"));
 
@@ -126,10 +127,6 @@ class EsetSyncEndToEndTest {
         EndToEnd.allPages("/api/v1/last-runs", Map.of("source", "esim"))
                 .forEach(r -> actualLast.put((String) r.get("deviceId"), (String) r.get("runId")));
         assertThat(actualLast).isEqualTo(expectedLast);
-    }
-
-    private static void faults(Map<String, Object> settings) {
-        RestAssured.given().contentType(ContentType.JSON).body(settings).post(ADMIN + "/faults").then().statusCode(200);
     }
 
     private static Map<String, Object> off() {

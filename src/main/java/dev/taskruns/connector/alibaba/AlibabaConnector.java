@@ -44,6 +44,8 @@ public class AlibabaConnector implements VendorConnector {
 
     /** More unfinished runs than this per cycle means something else is wrong; the rest wait for the next one. */
     static final int MAX_IN_FLIGHT = 10_000;
+    private static final String ACTION_START = "ProcessActionStart";
+    private static final String ACTION_END = "ProcessActionEnd";
 
     private final Function<SourceDefinition, ProcessTasks> clients;
     private final AlibabaSettings settings;
@@ -71,7 +73,7 @@ public class AlibabaConnector implements VendorConnector {
     @Override
     public void sync(SourceDefinition source, SyncContext context) {
         Run run = new Run(source.id(), context, clients.apply(source), clock.millis() - settings.lag().toMillis());
-        long actionsReadFrom = run.stream(WindowCheckpoint.ACTIONS, "ProcessActionStart", "ProcessActionEnd");
+        long actionsReadFrom = run.stream(WindowCheckpoint.ACTIONS, ACTION_START, ACTION_END);
         run.stream(WindowCheckpoint.REMOVALS, "ProcessRemoveStart", "ProcessRemoveEnd");
         run.followInFlight(actionsReadFrom);
     }
@@ -148,9 +150,7 @@ public class AlibabaConnector implements VendorConnector {
             Range range = new Range(stale.getFirst().startedAt().toEpochMilli(), listedFrom - 1);
             int page = 1;
             while (true) {
-                Map<String, String> query = query(page);
-                query.put("ProcessActionStart", Long.toString(range.from()));
-                query.put("ProcessActionEnd", Long.toString(range.to()));
+                Map<String, String> query = query(page, ACTION_START, ACTION_END, range);
                 query.put("TaskStatus", "[\"" + AlibabaRunMapper.HANDLING + "\"]");
                 ProcessTasks.Page answer = api.describe(query);
                 List<UnifiedRun> handling = map(answer.tasks());
@@ -198,6 +198,14 @@ public class AlibabaConnector implements VendorConnector {
             return query;
         }
 
+        /** A page of the tasks whose {@code startKey}/{@code endKey} time lies in {@code range}. */
+        private Map<String, String> query(int page, String startKey, String endKey, Range range) {
+            Map<String, String> query = query(page);
+            query.put(startKey, Long.toString(range.from()));
+            query.put(endKey, Long.toString(range.to()));
+            return query;
+        }
+
         private boolean isLast(ProcessTasks.Page answer, int page) {
             int size = answer.pageSize() > 0 ? answer.pageSize() : settings.pageSize();
             return answer.tasks().isEmpty() || (long) page * size >= answer.totalCount();
@@ -229,9 +237,7 @@ public class AlibabaConnector implements VendorConnector {
                 int page = firstPage;
                 int reads = 1;
                 while (true) {
-                    Map<String, String> query = query(page);
-                    query.put(startKey, Long.toString(range.from()));
-                    query.put(endKey, Long.toString(range.to()));
+                    Map<String, String> query = query(page, startKey, endKey, range);
                     ProcessTasks.Page answer = api.describe(query);
                     if (total < 0) {
                         total = answer.totalCount();

@@ -7,13 +7,10 @@ import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.taskruns.config.SourceDefinition;
 import dev.taskruns.config.Vendor;
-import dev.taskruns.connector.ConnectorRuntime;
 import dev.taskruns.connector.VendorApiException;
-import dev.taskruns.support.MutableClock;
+import dev.taskruns.support.TestRuntime;
 import dev.taskruns.support.PostgresResource;
 import dev.taskruns.support.TestConfig;
-import io.github.bucket4j.BlockingStrategy;
-import io.github.bucket4j.TimeMeter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -27,7 +24,6 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,8 +53,9 @@ class AlibabaClientTest {
 
     private static WireMockServer wm;
 
-    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final List<Duration> sleeps = new ArrayList<>();
+    private final TestRuntime test = new TestRuntime(Instant.parse("2026-11-01T00:00:00Z"));
+    private final SimpleMeterRegistry registry = test.registry;
+    private final List<Duration> sleeps = test.sleeps;
 
     @BeforeAll
     static void startWireMock() {
@@ -85,20 +82,7 @@ class AlibabaClientTest {
         AlibabaSettings settings = TestConfig.mapping(AlibabaSettings.class, Map.of(
                 "taskruns.alibaba.retry-delay", "100ms", "taskruns.alibaba.read-timeout", "500ms"));
         AlibabaSourceRules sources = new AlibabaSourceRules(TestConfig.mapping(AlibabaSourcesConfig.class, keys));
-        TimeMeter noWait = new TimeMeter() {
-            @Override
-            public long currentTimeNanos() {
-                return 0;
-            }
-
-            @Override
-            public boolean isWallClockBased() {
-                return false;
-            }
-        };
-        ConnectorRuntime runtime = new ConnectorRuntime(new MutableClock(Instant.parse("2026-11-01T00:00:00Z")),
-                sleeps::add, noWait, BlockingStrategy.PARKING, registry);
-        return new AlibabaClients(settings, sources, runtime, new ObjectMapper())
+        return new AlibabaClients(settings, sources, test.runtime(), new ObjectMapper())
                 .forSource(new SourceDefinition("ali", Vendor.ALIBABA, true, Duration.ofSeconds(60)));
     }
 

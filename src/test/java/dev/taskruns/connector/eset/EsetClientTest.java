@@ -1,8 +1,8 @@
 package dev.taskruns.connector.eset;
 
-import dev.taskruns.connector.ConnectorRuntime;
 import dev.taskruns.connector.VendorApiException;
 import dev.taskruns.support.MutableClock;
+import dev.taskruns.support.TestRuntime;
 import dev.taskruns.support.VendorSpecs;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
@@ -16,8 +16,6 @@ import com.atlassian.oai.validator.report.ValidationReport;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.taskruns.support.PostgresResource;
-import io.github.bucket4j.BlockingStrategy;
-import io.github.bucket4j.TimeMeter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -36,7 +34,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -70,23 +67,10 @@ class EsetClientTest {
 
     private static WireMockServer wm;
 
-    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
-    private final MutableClock clock = new MutableClock(Instant.parse("2025-01-01T00:00:00Z"));
-    private final List<Duration> sleeps = new ArrayList<>();
-    /** The rate limiter's time: moves only when the limiter waits, so throttling is counted, not timed. */
-    private final AtomicLong limiterNanos = new AtomicLong();
-    private final TimeMeter timeMeter = new TimeMeter() {
-        @Override
-        public long currentTimeNanos() {
-            return limiterNanos.get();
-        }
-
-        @Override
-        public boolean isWallClockBased() {
-            return false;
-        }
-    };
-    private final BlockingStrategy blocking = limiterNanos::addAndGet;
+    private final TestRuntime test = new TestRuntime(Instant.parse("2025-01-01T00:00:00Z"));
+    private final SimpleMeterRegistry registry = test.registry;
+    private final MutableClock clock = test.clock;
+    private final List<Duration> sleeps = test.sleeps;
 
     @BeforeAll
     static void startWireMock() {
@@ -105,8 +89,7 @@ class EsetClientTest {
     }
 
     private EsetClient client(EsetSettings settings) {
-        ConnectorRuntime runtime = new ConnectorRuntime(clock, sleeps::add, timeMeter, blocking, registry);
-        return new EsetClients(settings, EsetTestConfig.sources("eseteu", wm.baseUrl(), USER, PASSWORD), runtime)
+        return new EsetClients(settings, EsetTestConfig.sources("eseteu", wm.baseUrl(), USER, PASSWORD), test.runtime())
                 .forSource(EsetTestConfig.source("eseteu"));
     }
 

@@ -1,5 +1,6 @@
 package dev.taskruns.connector.eset.simulator;
 
+import dev.taskruns.connector.simulator.AdminAnswers;
 import io.quarkus.arc.profile.IfBuildProfile;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -44,14 +45,7 @@ public class EsetSimulatorAdminResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(hidden = true)
     public Response setFaults(AdminWire.FaultSettings update) {
-        if (update == null) {
-            return Response.ok(faults.settings()).build();
-        }
-        try {
-            return Response.ok(faults.update(update)).build();
-        } catch (IllegalArgumentException e) {
-            return Response.status(400).entity(new AdminWire.Error(e.getMessage())).build();
-        }
+        return AdminAnswers.updateFaults(update, faults::settings, faults::update, AdminWire.Error::new);
     }
 
     @POST

@@ -1,9 +1,9 @@
 package dev.taskruns.connector.alibaba.simulator;
 
+import dev.taskruns.support.SimulatorAdmin;
 import dev.taskruns.connector.alibaba.AcsSigner;
 import dev.taskruns.connector.alibaba.AcsSigner.AccessKey;
 import io.restassured.RestAssured;
-import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
@@ -23,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 final class AlibabaSimulatorApi {
 
     static final String BASE = "/simulator/alibaba";
+    static final SimulatorAdmin ADMIN = new SimulatorAdmin(BASE);
     static final AccessKey KEY = new AccessKey("demo-access-key-id", "demo-access-key-secret");
 
     private AlibabaSimulatorApi() {
@@ -30,20 +31,19 @@ final class AlibabaSimulatorApi {
 
     /** Fresh data and state, and no rate limit unless a test switches it back on. */
     static void resetWithoutRateLimit() {
-        given().post(BASE + "/admin/reset").then().statusCode(200);
-        faults("{\"rateLimitPerSecond\": 0}");
+        ADMIN.resetWithoutRateLimit();
     }
 
     static void faults(String json) {
-        given().contentType(ContentType.JSON).body(json).post(BASE + "/admin/faults").then().statusCode(200);
+        ADMIN.faults(json);
     }
 
     static void advance(long seconds) {
-        given().queryParam("seconds", seconds).post(BASE + "/admin/advance").then().statusCode(200);
+        ADMIN.advance(seconds);
     }
 
     static JsonPath groundTruth() {
-        return given().get(BASE + "/admin/ground-truth").then().statusCode(200).extract().jsonPath();
+        return ADMIN.groundTruth();
     }
 
     static Call call() {

@@ -1,5 +1,6 @@
 package dev.taskruns.connector.eset.simulator;
 
+import dev.taskruns.support.SimulatorAdmin;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
@@ -16,6 +17,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 final class SimulatorApi {
 
     static final String BASE = "/simulator/eset";
+    static final SimulatorAdmin ADMIN = new SimulatorAdmin(BASE);
     static final String USERNAME = "demo@example.com";
     static final String PASSWORD = "demo-password";
 
@@ -24,20 +26,19 @@ final class SimulatorApi {
 
     /** Fresh data and state, and no rate limit unless a test switches it back on. */
     static void resetWithoutRateLimit() {
-        given().post(BASE + "/admin/reset").then().statusCode(200);
-        faults("{\"rateLimitPerSecond\": 0}");
+        ADMIN.resetWithoutRateLimit();
     }
 
     static void faults(String json) {
-        given().contentType(ContentType.JSON).body(json).post(BASE + "/admin/faults").then().statusCode(200);
+        ADMIN.faults(json);
     }
 
     static void advance(long seconds) {
-        given().queryParam("seconds", seconds).post(BASE + "/admin/advance").then().statusCode(200);
+        ADMIN.advance(seconds);
     }
 
     static JsonPath groundTruth() {
-        return given().get(BASE + "/admin/ground-truth").then().statusCode(200).extract().jsonPath();
+        return ADMIN.groundTruth();
     }
 
     static Response passwordGrant(String username, String password) {
