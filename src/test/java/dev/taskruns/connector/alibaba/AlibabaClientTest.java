@@ -9,6 +9,7 @@ import dev.taskruns.config.SourceDefinition;
 import dev.taskruns.config.Vendor;
 import dev.taskruns.connector.VendorApiException;
 import dev.taskruns.support.TestRuntime;
+import dev.taskruns.support.LogCapture;
 import dev.taskruns.support.PostgresResource;
 import dev.taskruns.support.TestConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -24,6 +25,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -200,6 +202,23 @@ class AlibabaClientTest {
                 .message().doesNotContain(SECRET).doesNotContain("s3cr");
         assertThat(wm.findAll(postRequestedFor(urlPathEqualTo("/")))).hasSize(1);
         assertThat(calls("unauthorized")).isEqualTo(1);
+    }
+
+    @Test
+    void theSecretAppearsInNoLogLineExceptionOrMetric() {
+        wm.stubFor(post(urlPathEqualTo("/")).inScenario("t").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(aResponse().withStatus(400).withBody(error("Throttling.User", "req-t"))).willSetStateTo("refused"));
+        wm.stubFor(post(urlPathEqualTo("/")).inScenario("t").whenScenarioStateIs("refused")
+                .willReturn(aResponse().withStatus(400).withBody(error("SignatureDoesNotMatch", "req-sig"))));
+        List<String> texts = new ArrayList<>();
+        try (LogCapture log = new LogCapture("dev.taskruns.connector")) {
+            assertThatThrownBy(() -> client().describe(query())).satisfies(e -> texts.add(e.toString()));
+            texts.addAll(log.lines());
+        }
+        registry.getMeters().forEach(meter -> texts.add(meter.getId().toString()));
+
+        assertThat(texts).anySatisfy(text -> assertThat(text).contains("SignatureDoesNotMatch"));
+        assertThat(texts).allSatisfy(text -> assertThat(text).doesNotContain(SECRET).doesNotContain("s3cr"));
     }
 
     @Test

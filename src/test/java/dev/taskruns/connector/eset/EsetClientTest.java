@@ -1,6 +1,7 @@
 package dev.taskruns.connector.eset;
 
 import dev.taskruns.connector.VendorApiException;
+import dev.taskruns.support.LogCapture;
 import dev.taskruns.support.MutableClock;
 import dev.taskruns.support.TestRuntime;
 import dev.taskruns.support.VendorSpecs;
@@ -34,10 +35,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.absent;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
@@ -460,27 +457,7 @@ class EsetClientTest {
 
     @Test
     void credentialsAndTokensAppearInNoLogLineOrExceptionMessage() {
-        List<String> logged = new ArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                logged.add(String.valueOf(record.getMessage()) + " " + (record.getParameters() == null ? ""
-                        : List.of(record.getParameters())) + " " + (record.getThrown() == null ? "" : record.getThrown()));
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger logger = Logger.getLogger("dev.taskruns.connector.eset");
-        Level level = logger.getLevel();
-        logger.setLevel(Level.ALL);
-        capture.setLevel(Level.ALL);
-        logger.addHandler(capture);
+        LogCapture log = new LogCapture("dev.taskruns.connector");
         List<String> errors = new ArrayList<>();
         try {
             tokenGrant("password", "secret-access-1", "secret-refresh-1");
@@ -497,9 +474,9 @@ class EsetClientTest {
                 errors.add(e.getMessage());
             }
         } finally {
-            logger.removeHandler(capture);
-            logger.setLevel(level);
+            log.close();
         }
+        List<String> logged = log.lines();
 
         assertThat(errors).singleElement().asString().contains("token password").contains("401");
         assertThat(logged).isNotEmpty();
