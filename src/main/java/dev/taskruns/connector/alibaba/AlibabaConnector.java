@@ -43,7 +43,7 @@ import java.util.function.Function;
 public class AlibabaConnector implements VendorConnector {
 
     /** More unfinished runs than this per cycle means something else is wrong; the rest wait for the next one. */
-    static final int MAX_IN_FLIGHT = 10_000;
+    private static final int MAX_IN_FLIGHT = 10_000;
     private static final String ACTION_START = "ProcessActionStart";
     private static final String ACTION_END = "ProcessActionEnd";
 

@@ -56,7 +56,7 @@ final class World {
     private static final String[] SOURCES = {"system", "custom", "custom_alert", "soar-manual", "soar-mdr"};
     private static final String[] IP_NETS = {"203.0.113.", "198.51.100.", "192.0.2."};
     private static final String[] FILES = {"/tmp/.x/xmrig", "/var/tmp/kdevtmpfsi", "/usr/bin/.sshd", "/dev/shm/dbused",
-            "/root/.cache/kinsing", "/opt/app/webshell.jsp"};
+            "/var/tmp/.cache/kinsing", "/opt/app/webshell.jsp"};
     private static final String[] PROCESSES = {"kdevtmpfsi", "kinsing", "xmrig", "dbused", "sysupdate", "networkservice"};
 
     private final long seed;
