@@ -134,7 +134,7 @@ public class RunQueries {
 
     /**
      * A source's runs not final yet (PENDING or RUNNING) that started at or after {@code from},
-     * oldest first (index run_unfinished): what a connector re-polls, read from the store rather
+     * oldest first (index run_source_latest, read backwards): what a connector re-polls, read from the store rather
      * than kept as a list in a checkpoint. Its own transaction: sync workers call it outside any.
      */
     @Transactional
