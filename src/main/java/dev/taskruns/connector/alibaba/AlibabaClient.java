@@ -129,15 +129,24 @@ final class AlibabaClient implements ProcessTasks {
                     status, what, requestId);
         }
 
+        /**
+         * A page is only what says how many tasks there are in all: paging ends by that count, so an
+         * answer without it (or with tasks but no ProcessTasks array) must not pass for a last page.
+         */
         private Verdict<Page> page(JsonNode body, int status, String requestId) {
-            if (body == null || !body.path("ProcessTasks").isArray() && !body.path("ProcessTasks").isMissingNode()) {
+            JsonNode total = body == null ? null : body.path("Page").path("TotalCount");
+            JsonNode tasks = body == null ? null : body.path("ProcessTasks");
+            if (total == null || !total.canConvertToInt()) {
+                return new Fail<>("unreadable", status, "unreadable answer (no Page.TotalCount)", requestId);
+            }
+            if (!tasks.isArray() && !(tasks.isMissingNode() && total.asInt() == 0)) {
                 return new Fail<>("unreadable", status, "unreadable answer (no ProcessTasks array)", requestId);
             }
-            List<JsonNode> tasks = new ArrayList<>();
-            body.path("ProcessTasks").forEach(tasks::add);
+            List<JsonNode> list = new ArrayList<>();
+            tasks.forEach(list::add);
             JsonNode page = body.path("Page");
-            return new VendorTransport.Done<>(new Page(tasks, page.path("TotalCount").asInt(tasks.size()),
-                    page.path("PageNumber").asInt(0), page.path("PageSize").asInt(0)));
+            return new VendorTransport.Done<>(new Page(list, total.asInt(), page.path("PageNumber").asInt(0),
+                    page.path("PageSize").asInt(0)));
         }
     }
 

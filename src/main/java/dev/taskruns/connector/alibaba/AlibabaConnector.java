@@ -1,6 +1,7 @@
 package dev.taskruns.connector.alibaba;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.taskruns.config.SourceDefinition;
 import dev.taskruns.config.Vendor;
 import dev.taskruns.connector.VendorApiException;
@@ -46,6 +47,8 @@ public class AlibabaConnector implements VendorConnector {
     private static final int MAX_IN_FLIGHT = 10_000;
     private static final String ACTION_START = "ProcessActionStart";
     private static final String ACTION_END = "ProcessActionEnd";
+    /** Where the TaskId reads of changed in-flight tasks stopped: {@code {"after": "<TaskId>"}}. */
+    static final String IN_FLIGHT = "in-flight";
 
     private final Function<SourceDefinition, ProcessTasks> clients;
     private final AlibabaSettings settings;
@@ -73,13 +76,40 @@ public class AlibabaConnector implements VendorConnector {
     @Override
     public void sync(SourceDefinition source, SyncContext context) {
         Run run = new Run(source.id(), context, clients.apply(source), clock.millis() - settings.lag().toMillis());
-        long actionsReadFrom = run.stream(WindowCheckpoint.ACTIONS, ACTION_START, ACTION_END);
-        run.stream(WindowCheckpoint.REMOVALS, "ProcessRemoveStart", "ProcessRemoveEnd");
-        run.followInFlight(actionsReadFrom);
+        // the three reads fail independently: a new-task window that will not hold still must not
+        // keep releases and status changes from being seen; the cycle fails afterwards all the same
+        List<RuntimeException> failures = new ArrayList<>();
+        long listedFrom = run.now + 1;
+        try {
+            listedFrom = run.stream(WindowCheckpoint.ACTIONS, ACTION_START, ACTION_END);
+        } catch (VendorApiException e) {
+            failures.add(e);
+        }
+        try {
+            run.stream(WindowCheckpoint.REMOVALS, "ProcessRemoveStart", "ProcessRemoveEnd");
+        } catch (VendorApiException e) {
+            failures.add(e);
+        }
+        try {
+            run.followInFlight(listedFrom);
+        } catch (VendorApiException e) {
+            failures.add(e);
+        }
+        if (!failures.isEmpty()) {
+            RuntimeException first = failures.getFirst();
+            failures.stream().skip(1).forEach(first::addSuppressed);
+            throw first;
+        }
     }
 
-    /** An inclusive range of epoch milliseconds. */
+    /**
+     * An inclusive range of epoch milliseconds. Neighbouring ranges share their boundary: the vendor
+     * does not say whether its End bounds are inclusive, and a task read twice costs nothing.
+     */
     private record Range(long from, long to) {
+        boolean splittable() {
+            return to - from >= 2;
+        }
     }
 
     /** One cycle of one source. */
@@ -107,7 +137,7 @@ public class AlibabaConnector implements VendorConnector {
             WindowCheckpoint checkpoint = WindowCheckpoint.fromJson(context.checkpoint(scope).orElse(null));
             Stream stream = new Stream(scope, startKey, endKey, checkpoint.readUpTo());
             WindowCheckpoint.Window unfinished = checkpoint.window();
-            long freshFrom = unfinished != null ? unfinished.to() + 1
+            long freshFrom = unfinished != null ? unfinished.to()
                     : checkpoint.readUpTo() == null ? now - settings.backfill().toMillis()
                     : checkpoint.readUpTo() - settings.overlap().toMillis();
             Deque<Range> todo = new ArrayDeque<>(); // a stack: the earliest range on top
@@ -116,13 +146,13 @@ public class AlibabaConnector implements VendorConnector {
             }
             if (unfinished != null) {
                 Range range = new Range(unfinished.from(), unfinished.to());
-                if (!stream.read(range, unfinished.nextPage(), unfinished.total())) {
+                if (!stream.read(range, unfinished)) {
                     split(range, todo);
                 }
             }
             while (!todo.isEmpty()) {
                 Range range = todo.pop();
-                if (!stream.read(range, 1, -1)) {
+                if (!stream.read(range, null)) {
                     split(range, todo);
                 }
             }
@@ -131,14 +161,16 @@ public class AlibabaConnector implements VendorConnector {
 
         private void split(Range range, Deque<Range> todo) {
             long middle = range.from() + (range.to() - range.from()) / 2;
-            todo.push(new Range(middle + 1, range.to()));
+            todo.push(new Range(middle, range.to()));
             todo.push(new Range(range.from(), middle));
             count("windows", "split");
         }
 
         /**
          * Tasks still handling that no window of this cycle listed: one listing filtered on status 11
-         * shows which still are, the others changed and are read one by one.
+         * shows which still are; the others changed and are read by TaskId, at most
+         * {@code in-flight-reads} per cycle, going round them from where the last cycle stopped
+         * (scope {@code in-flight}), so none waits behind the others for long.
          */
         void followInFlight(long listedFrom) {
             List<StoredRun> stale = context.unfinishedRuns(Instant.ofEpochMilli(now - settings.inFlightHorizon().toMillis()), MAX_IN_FLIGHT)
@@ -147,31 +179,34 @@ public class AlibabaConnector implements VendorConnector {
                 return;
             }
             Set<String> stillHandling = new HashSet<>();
-            Range range = new Range(stale.getFirst().startedAt().toEpochMilli(), listedFrom - 1);
-            int page = 1;
-            while (true) {
+            Range range = new Range(stale.getFirst().startedAt().toEpochMilli(), listedFrom);
+            long received = 0;
+            for (int page = 1; ; page++) {
                 Map<String, String> query = query(page, ACTION_START, ACTION_END, range);
                 query.put("TaskStatus", "[\"" + AlibabaRunMapper.HANDLING + "\"]");
                 ProcessTasks.Page answer = api.describe(query);
                 List<UnifiedRun> handling = map(answer.tasks());
                 handling.forEach(run -> stillHandling.add(run.runId()));
                 context.commit(handling, Map.of());
-                if (isLast(answer, page)) {
+                received += answer.tasks().size();
+                // a task missed here (offsets moved as others left status 11) is just read by TaskId below
+                if (answer.tasks().isEmpty() || received >= answer.totalCount()) {
                     break;
                 }
-                page++;
             }
-            for (StoredRun run : stale) {
-                if (stillHandling.contains(run.runId())) {
-                    count("in_flight", "still_handling");
-                    continue;
-                }
+            count("in_flight", "still_handling", stale.stream().filter(run -> stillHandling.contains(run.runId())).count());
+            List<String> changed = stale.stream().map(StoredRun::runId).filter(id -> !stillHandling.contains(id))
+                    .sorted().toList();
+            String after = context.checkpoint(IN_FLIGHT).map(json -> json.path("after").asText(null)).orElse(null);
+            List<String> turn = new ArrayList<>(changed.stream().filter(id -> after == null || id.compareTo(after) > 0).toList());
+            turn.addAll(changed.stream().filter(id -> after != null && id.compareTo(after) <= 0).toList());
+            for (String taskId : turn.subList(0, Math.min(turn.size(), settings.inFlightReads()))) {
                 Map<String, String> query = query(1);
-                query.put("TaskId", run.runId());
+                query.put("TaskId", taskId);
                 List<JsonNode> tasks = api.describe(query).tasks();
                 // the vendor no longer lists it: it stays as last seen until it leaves the horizon
                 count("in_flight", tasks.isEmpty() ? "vanished" : "changed");
-                context.commit(map(tasks), Map.of());
+                context.commit(map(tasks), Map.of(IN_FLIGHT, JsonNodeFactory.instance.objectNode().put("after", taskId)));
             }
         }
 
@@ -206,11 +241,6 @@ public class AlibabaConnector implements VendorConnector {
             return query;
         }
 
-        private boolean isLast(ProcessTasks.Page answer, int page) {
-            int size = answer.pageSize() > 0 ? answer.pageSize() : settings.pageSize();
-            return answer.tasks().isEmpty() || (long) page * size >= answer.totalCount();
-        }
-
         /** One window stream: its keys and how far it has read. */
         private final class Stream {
             private final String scope;
@@ -226,42 +256,50 @@ public class AlibabaConnector implements VendorConnector {
             }
 
             /**
-             * Reads a window completely from {@code firstPage}, committing each page with the
-             * checkpoint. {@code total} is the TotalCount the pages before it saw (-1: none yet).
-             * A window whose TotalCount moves while paged is read again from its first page.
+             * Reads a window completely, committing each page with the checkpoint; from where
+             * {@code resume} stopped when it was paged with today's page size, else from its first
+             * page. The window is done once it has yielded TotalCount tasks; a TotalCount that moves,
+             * or a page that comes back empty before that, means offsets moved: it is read again
+             * from its first page.
              *
              * @return false, having committed nothing, when a fresh window holds more than
              * max-window-tasks and can still be split
              */
-            boolean read(Range range, int firstPage, int total) {
-                int page = firstPage;
+            boolean read(Range range, WindowCheckpoint.Window resume) {
+                boolean resumed = resume != null && resume.pageSize() == settings.pageSize();
+                int page = resumed ? resume.nextPage() : 1;
+                int total = resumed ? resume.total() : -1;
+                long received = resumed ? resume.received() : 0;
                 int reads = 1;
                 while (true) {
-                    Map<String, String> query = query(page, startKey, endKey, range);
-                    ProcessTasks.Page answer = api.describe(query);
+                    ProcessTasks.Page answer = api.describe(query(page, startKey, endKey, range));
                     if (total < 0) {
                         total = answer.totalCount();
-                        if (page == 1 && total > settings.maxWindowTasks() && range.to() > range.from()) {
+                        if (total > settings.maxWindowTasks() && range.splittable()) {
                             return false;
                         }
-                    } else if (answer.totalCount() != total || answer.tasks().isEmpty() && !isLast(answer, page)) {
+                    }
+                    received += answer.tasks().size();
+                    if (answer.totalCount() != total || answer.tasks().isEmpty() && received < total) {
                         // tasks came or went in this window while it was paged: offsets moved, read it again
                         count("windows", "reread");
                         if (++reads > settings.maxWindowReads()) {
                             throw new VendorApiException("Alibaba source " + source + ": " + scope + " window " + range.from()
-                                    + ".." + range.to() + " kept changing while paged (" + settings.maxWindowReads()
-                                    + " reads); retried next cycle", 200);
+                                    + ".." + range.to() + " kept changing while paged (read " + settings.maxWindowReads()
+                                    + " times); retried next cycle", 200);
                         }
                         page = 1;
                         total = -1;
+                        received = 0;
                         continue;
                     }
-                    boolean last = isLast(answer, page);
-                    WindowCheckpoint checkpoint = last ? new WindowCheckpoint(range.to() + 1, null)
-                            : new WindowCheckpoint(readUpTo, new WindowCheckpoint.Window(range.from(), range.to(), page + 1, total));
+                    boolean last = received >= total;
+                    WindowCheckpoint checkpoint = last ? new WindowCheckpoint(range.to(), null)
+                            : new WindowCheckpoint(readUpTo, new WindowCheckpoint.Window(range.from(), range.to(), page + 1,
+                            total, received, settings.pageSize()));
                     context.commit(map(answer.tasks()), Map.of(scope, checkpoint.toJson()));
                     if (last) {
-                        readUpTo = range.to() + 1;
+                        readUpTo = range.to();
                         count("windows", "read");
                         return true;
                     }
@@ -271,7 +309,11 @@ public class AlibabaConnector implements VendorConnector {
         }
 
         private void count(String what, String outcome) {
-            registry.counter("taskruns.alibaba." + what.replace('_', '.'), "source", source, "outcome", outcome).increment();
+            count(what, outcome, 1);
+        }
+
+        private void count(String what, String outcome, long amount) {
+            registry.counter("taskruns.alibaba." + what.replace('_', '.'), "source", source, "outcome", outcome).increment(amount);
         }
     }
 }

@@ -68,7 +68,7 @@ public interface AlibabaSettings extends CallSettings {
     @Min(1)
     int maxWindowTasks();
 
-    /** Times a window is read again when its TotalCount changed while it was paged, before the cycle gives up. */
+    /** Times in all a window is read while its TotalCount keeps changing as it is paged, before the cycle gives up. */
     @WithDefault("3")
     @Min(1)
     int maxWindowReads();
@@ -76,6 +76,11 @@ public interface AlibabaSettings extends CallSettings {
     /** Tasks still handling (status 11) are followed for this long after they started; older ones are left as they are. */
     @WithDefault("7d")
     Duration inFlightHorizon();
+
+    /** TaskId reads per cycle of tasks that left status 11 (or vanished); more wait for the next cycle, in turn. */
+    @WithDefault("100")
+    @Min(1)
+    int inFlightReads();
 
     @WithDefault("10s")
     Duration connectTimeout();

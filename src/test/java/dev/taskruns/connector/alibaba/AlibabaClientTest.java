@@ -222,11 +222,20 @@ class AlibabaClientTest {
     }
 
     @Test
-    void anAnswerWithoutProcessTasksIsAClearFailure() {
-        wm.stubFor(post(urlPathEqualTo("/")).willReturn(okJson("{\"RequestId\":\"r\",\"ProcessTasks\":{}}")));
+    void anAnswerThatDoesNotSayHowManyTasksThereAreIsAClearFailureNotALastPage() {
+        wm.stubFor(post(urlPathEqualTo("/")).inScenario("t").whenScenarioStateIs(Scenario.STARTED)
+                .willReturn(okJson("{\"RequestId\":\"r\",\"ProcessTasks\":{},\"Page\":{\"TotalCount\":3}}")).willSetStateTo("2"));
+        wm.stubFor(post(urlPathEqualTo("/")).inScenario("t").whenScenarioStateIs("2")
+                .willReturn(okJson("{\"RequestId\":\"r\",\"ProcessTasks\":[{\"TaskId\":\"1\"}]}")).willSetStateTo("3"));
+        wm.stubFor(post(urlPathEqualTo("/")).inScenario("t").whenScenarioStateIs("3")
+                .willReturn(okJson("{\"RequestId\":\"r\",\"Page\":{\"TotalCount\":0}}")));
 
         assertThatThrownBy(() -> client().describe(query())).isInstanceOf(VendorApiException.class)
-                .hasMessageContaining("unreadable answer");
+                .hasMessageContaining("unreadable answer (no ProcessTasks array)");
+        assertThatThrownBy(() -> client().describe(query())).isInstanceOf(VendorApiException.class)
+                .hasMessageContaining("unreadable answer (no Page.TotalCount)");
+        // nothing to list may leave the array out
+        assertThat(client().describe(query()).tasks()).isEmpty();
     }
 
     /** Recomputes the signature from what arrived, as Alibaba does. */

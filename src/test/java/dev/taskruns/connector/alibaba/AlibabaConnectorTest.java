@@ -61,7 +61,7 @@ class AlibabaConnectorTest {
                 .containsEntry("ProcessActionStart", Long.toString(now() - 30 * DAY))
                 .containsEntry("ProcessActionEnd", Long.toString(now()));
         assertThat(context.checkpoints.get(WindowCheckpoint.ACTIONS).toString())
-                .isEqualTo("{\"readUpTo\":" + (now() + 1) + "}");
+                .isEqualTo("{\"readUpTo\":" + now() + "}");
         assertThat(context.runs.get("t" + (now() - 20 * DAY)).deviceId()).isEqualTo("ip:203.0.113.0");
     }
 
@@ -116,7 +116,7 @@ class AlibabaConnectorTest {
 
         assertThat(vendor.windowCalls("ProcessAction")).isEqualTo(1);
         assertThat(vendor.calls.getFirst()).containsEntry("ProcessActionStart",
-                Long.toString(NOW.toEpochMilli() + 1 - Duration.ofMinutes(10).toMillis()));
+                Long.toString(NOW.toEpochMilli() - Duration.ofMinutes(10).toMillis()));
         assertThat(context.runs.get("new").status()).isEqualTo(RunStatus.RUNNING);
     }
 
@@ -180,5 +180,69 @@ class AlibabaConnectorTest {
 
         assertThat(context.runs).hasSize(3).doesNotContainKey("broken");
         assertThat(context.badRecords).singleElement().asString().contains("broken");
+    }
+
+    @Test
+    void aPageThatComesBackEmptyBeforeTheTotalIsReachedMakesTheWindowBeReadAgain() {
+        addTasks(30, now() - DAY, MINUTE);
+        vendor.emptyAnswers.add(2);
+
+        connector.sync(source, context);
+
+        assertThat(context.runs).hasSize(30);
+        assertThat(registry.counter("taskruns.alibaba.windows", "source", "ali", "outcome", "reread").count()).isEqualTo(1);
+    }
+
+    @Test
+    void aWindowLeftWithAnotherPageSizeIsReadFromItsFirstPage() {
+        addTasks(35, now() - DAY, MINUTE);
+        context.failOnCommit = 3;
+        assertThatThrownBy(() -> connector.sync(source, context)).hasMessage("crash");
+        context.failOnCommit = -1;
+        vendor.calls.clear();
+
+        connector(Map.of("taskruns.alibaba.page-size", "20")).sync(source, context);
+
+        assertThat(context.runs).hasSize(35);
+        assertThat(vendor.calls.getFirst()).containsEntry("PageNumber", "1").containsEntry("PageSize", "20");
+    }
+
+    @Test
+    void whenTheNewTaskWindowsFailReleasesAndTasksStillHandlingAreStillRead() {
+        vendor.add("handling", now() - 3 * DAY, 11, "203.0.113.1");
+        vendor.add("block", now() - 20 * DAY, 21, "203.0.113.66");
+        connector.sync(source, context);
+        clock.advance(Duration.ofHours(1));
+        vendor.status("handling", 20, now());
+        vendor.release("block", now() - 120_000);
+        // the new-task windows (not the listing of tasks still handling) are refused
+        vendor.refuse = query -> query.containsKey("ProcessActionStart") && !query.containsKey("TaskStatus");
+
+        assertThatThrownBy(() -> connector.sync(source, context)).isInstanceOf(VendorApiException.class)
+                .hasMessageContaining("refused");
+
+        assertThat(context.runs.get("block").vendorStatus()).isEqualTo("23");
+        assertThat(context.runs.get("handling").status()).isEqualTo(RunStatus.SUCCEEDED);
+    }
+
+    @Test
+    void taskIdReadsPerCycleAreBoundedAndGoRoundAllChangedTasks() {
+        connector = connector(Map.of("taskruns.alibaba.in-flight-reads", "2"));
+        for (int i = 0; i < 5; i++) {
+            vendor.add("h" + i, now() - 2 * DAY + i, 11, "203.0.113." + i);
+        }
+        connector.sync(source, context);
+        clock.advance(Duration.ofHours(1));
+        for (int i = 0; i < 5; i++) {
+            vendor.status("h" + i, 20, now());
+        }
+
+        for (int cycle = 0; cycle < 3; cycle++) {
+            vendor.calls.clear();
+            connector.sync(source, context);
+            assertThat(vendor.calls.stream().filter(c -> c.containsKey("TaskId"))).hasSizeLessThanOrEqualTo(2);
+        }
+
+        assertThat(context.runs.values()).allSatisfy(run -> assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED));
     }
 }

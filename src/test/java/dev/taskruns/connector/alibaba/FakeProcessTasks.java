@@ -21,6 +21,10 @@ final class FakeProcessTasks implements ProcessTasks {
     final List<Map<String, String>> calls = new ArrayList<>();
     /** Runs before each call is answered, with the number of the call (1-based). */
     Consumer<Integer> beforeCall = call -> { };
+    /** Calls (1-based) answered with no tasks but the true TotalCount, as a lagging replica might. */
+    final java.util.Set<Integer> emptyAnswers = new java.util.HashSet<>();
+    /** Fails every call whose parameters it accepts, as a refused request would. */
+    java.util.function.Predicate<Map<String, String>> refuse = parameters -> false;
 
     ObjectNode add(String taskId, long created, int status, String ip) {
         ObjectNode task = JsonNodeFactory.instance.objectNode()
@@ -43,6 +47,9 @@ final class FakeProcessTasks implements ProcessTasks {
     public Page describe(Map<String, String> parameters) {
         calls.add(Map.copyOf(parameters));
         beforeCall.accept(calls.size());
+        if (refuse.test(parameters)) {
+            throw new dev.taskruns.connector.VendorApiException("refused: " + parameters, 400);
+        }
         List<JsonNode> matching = tasks.values().stream()
                 .filter(t -> within(actionTime(t), parameters.get("ProcessActionStart"), parameters.get("ProcessActionEnd")))
                 .filter(t -> (parameters.get("ProcessRemoveStart") == null && parameters.get("ProcessRemoveEnd") == null)
@@ -57,7 +64,8 @@ final class FakeProcessTasks implements ProcessTasks {
         int size = Integer.parseInt(parameters.get("PageSize"));
         int number = Integer.parseInt(parameters.get("PageNumber"));
         int from = Math.min(matching.size(), (number - 1) * size);
-        return new Page(matching.subList(from, Math.min(matching.size(), from + size)), matching.size(), number, size);
+        List<JsonNode> page = emptyAnswers.contains(calls.size()) ? List.of() : matching.subList(from, Math.min(matching.size(), from + size));
+        return new Page(page, matching.size(), number, size);
     }
 
     /** Calls that listed a time window of this kind ("ProcessAction" or "ProcessRemove"). */
