@@ -6,6 +6,16 @@ import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.restassured.RestAssured;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
 
@@ -34,5 +44,20 @@ class PackagedAppIT {
         RestAssured.get("/simulator/eset/v1/device_tasks").then().statusCode(404);
         RestAssured.post("/simulator/alibaba/").then().statusCode(404);
         RestAssured.given().header("x-acs-action", "DescribeProcessTasks").post("/").then().statusCode(404);
+    }
+
+    /** Not merely switched off: the simulators' classes (src/simulator) are only built into tests and the demo. */
+    @Test
+    void theApplicationJarHoldsNoSimulatorClass() throws IOException {
+        List<String> simulatorEntries = new ArrayList<>();
+        try (DirectoryStream<Path> jars = Files.newDirectoryStream(Path.of("target/quarkus-app/app"), "*.jar")) {
+            for (Path jar : jars) {
+                try (JarFile file = new JarFile(jar.toFile())) {
+                    file.stream().filter(entry -> !entry.isDirectory()).map(JarEntry::getName)
+                            .filter(name -> name.contains("/simulator/")).forEach(simulatorEntries::add);
+                }
+            }
+        }
+        assertThat(simulatorEntries).isEmpty();
     }
 }

@@ -1,7 +1,8 @@
 /**
- * A simulated ESET Connect account, served by the app itself in the demo and test builds only
- * (every bean and resource is {@code @IfBuildProfile(anyOf = {"demo", "test"})}; the prod build has
- * none of them). Point an ESET source at it with
+ * A simulated ESET Connect account, served by the app itself in the demo and test builds only: its
+ * sources ({@code src/simulator/java}) are compiled into tests and, by the Maven profile {@code demo},
+ * the demo build; the production jar has none of its classes (and every bean and resource is also
+ * {@code @IfBuildProfile(anyOf = {"demo", "test"})}). Point an ESET source at it with
  * {@code automation-url} and {@code device-management-url} = {@code http://<host>:<port>/simulator/eset}
  * and {@code token-url} = {@code http://<host>:<port>/simulator/eset/oauth/token}.
  *

@@ -1,7 +1,7 @@
 /**
  * A simulated Alibaba Cloud Threat Analysis and Response account, served by the app itself in the
- * demo and test builds only (every bean and resource is {@code @IfBuildProfile(anyOf = {"demo", "test"})};
- * the prod build has none of them). Endpoint {@code http://<host>:<port>/simulator/alibaba/}; Alibaba's
+ * demo and test builds only: like the ESET one it lives in {@code src/simulator/java}, compiled into tests
+ * and the demo build, never into the production jar (its beans are also {@code @IfBuildProfile}). Endpoint {@code http://<host>:<port>/simulator/alibaba/}; Alibaba's
  * own SDK, which cannot take a base path, may use {@code <host>:<port>} itself: a request to {@code /}
  * carrying {@code x-acs-action} is handed to the simulator. AccessKey:
  * {@code taskruns.simulator.alibaba.access-key-id/access-key-secret}.
