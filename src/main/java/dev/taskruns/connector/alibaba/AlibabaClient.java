@@ -144,9 +144,7 @@ final class AlibabaClient implements ProcessTasks {
             }
             List<JsonNode> list = new ArrayList<>();
             tasks.forEach(list::add);
-            JsonNode page = body.path("Page");
-            return new VendorTransport.Done<>(new Page(list, total.asInt(), page.path("PageNumber").asInt(0),
-                    page.path("PageSize").asInt(0)));
+            return new VendorTransport.Done<>(new Page(list, total.asInt()));
         }
     }
 

@@ -11,8 +11,8 @@ import java.util.Map;
  */
 interface ProcessTasks {
 
-    /** One page: the tasks exactly as received and the vendor's paging. */
-    record Page(List<JsonNode> tasks, int totalCount, int pageNumber, int pageSize) {
+    /** One page: the tasks exactly as received, and how many tasks the query matches in all. */
+    record Page(List<JsonNode> tasks, int totalCount) {
     }
 
     /** One call with these request parameters ({@code PageNumber}, {@code PageSize}, filters). */

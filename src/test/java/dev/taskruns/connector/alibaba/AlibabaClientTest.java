@@ -1,8 +1,8 @@
 package dev.taskruns.connector.alibaba;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.taskruns.config.SourceDefinition;
@@ -15,10 +15,8 @@ import dev.taskruns.support.TestConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.URLDecoder;
@@ -53,27 +51,14 @@ class AlibabaClientTest {
     private static final String PAGE = """
             {"RequestId":"req-ok","ProcessTasks":[{"TaskId":"150001","TaskStatus":20}],"Page":{"TotalCount":1,"PageNumber":1,"PageSize":10}}""";
 
-    private static WireMockServer wm;
+    /** The stub vendor: one server per class, reset before each test. */
+    @RegisterExtension
+    static final WireMockExtension wm = WireMockExtension.newInstance()
+            .options(WireMockConfiguration.options().dynamicPort()).build();
 
     private final TestRuntime test = new TestRuntime(Instant.parse("2026-11-01T00:00:00Z"));
     private final SimpleMeterRegistry registry = test.registry;
     private final List<Duration> sleeps = test.sleeps;
-
-    @BeforeAll
-    static void startWireMock() {
-        wm = new WireMockServer(WireMockConfiguration.options().dynamicPort());
-        wm.start();
-    }
-
-    @AfterAll
-    static void stopWireMock() {
-        wm.stop();
-    }
-
-    @BeforeEach
-    void reset() {
-        wm.resetAll();
-    }
 
     private ProcessTasks client(Map<String, String> sourceKeys) {
         Map<String, String> keys = new HashMap<>(Map.of(

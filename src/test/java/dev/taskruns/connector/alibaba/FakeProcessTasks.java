@@ -65,7 +65,7 @@ final class FakeProcessTasks implements ProcessTasks {
         int number = Integer.parseInt(parameters.get("PageNumber"));
         int from = Math.min(matching.size(), (number - 1) * size);
         List<JsonNode> page = emptyAnswers.contains(calls.size()) ? List.of() : matching.subList(from, Math.min(matching.size(), from + size));
-        return new Page(page, matching.size(), number, size);
+        return new Page(page, matching.size());
     }
 
     /** Calls that listed a time window of this kind ("ProcessAction" or "ProcessRemove"). */

@@ -6,10 +6,10 @@ import dev.taskruns.support.MutableClock;
 import dev.taskruns.support.TestRuntime;
 import dev.taskruns.support.VendorSpecs;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import com.github.tomakehurst.wiremock.junit5.WireMockExtension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.atlassian.oai.validator.OpenApiInteractionValidator;
 import com.atlassian.oai.validator.model.SimpleRequest;
@@ -20,10 +20,8 @@ import dev.taskruns.support.PostgresResource;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -62,28 +60,15 @@ class EsetClientTest {
     private static final String PASSWORD = "s3cr&t p@ss=word";
     private static final String TASKS = "/v1/device_tasks";
 
-    private static WireMockServer wm;
+    /** The stub vendor: one server per class, reset before each test. */
+    @RegisterExtension
+    static final WireMockExtension wm = WireMockExtension.newInstance()
+            .options(WireMockConfiguration.options().dynamicPort()).build();
 
     private final TestRuntime test = new TestRuntime(Instant.parse("2025-01-01T00:00:00Z"));
     private final SimpleMeterRegistry registry = test.registry;
     private final MutableClock clock = test.clock;
     private final List<Duration> sleeps = test.sleeps;
-
-    @BeforeAll
-    static void startWireMock() {
-        wm = new WireMockServer(WireMockConfiguration.options().dynamicPort());
-        wm.start();
-    }
-
-    @AfterAll
-    static void stopWireMock() {
-        wm.stop();
-    }
-
-    @BeforeEach
-    void reset() {
-        wm.resetAll();
-    }
 
     private EsetClient client(EsetSettings settings) {
         return new EsetClients(settings, EsetTestConfig.sources("eseteu", wm.baseUrl(), USER, PASSWORD), test.runtime())
