@@ -58,6 +58,29 @@ class RunsApiTest extends FacadeFixture.Loaded {
                 "alpha/r1", "alpha/x0");
     }
 
+    /**
+     * The documented limit of a walk: the cursor holds (startedAt, runId, source), and a vendor can
+     * change a run's startedAt (Alibaba: ProcessTime arriving after GmtCreate). A run moved into the
+     * part already walked is not met again; one moved from there into the part ahead is met twice.
+     * Every run whose startedAt holds still is met exactly once.
+     */
+    @Test
+    void aRunWhoseStartedAtChangesDuringAWalkMovesWithItEveryOtherRunIsMetOnce() {
+        List<String> seen = new ArrayList<>();
+        Map<String, Object> query = new HashMap<>(Map.of("limit", 2));
+        ValidatableResponse page = get("/api/v1/runs", query);
+        seen.addAll(ids(page));
+        assertThat(seen).containsExactly("beta/b1", "alpha/r2");
+        store.write(List.of(extra("alpha", "r1", "d1", T0.plusSeconds(3600)), extra("beta", "b1", "d1", T0.minusSeconds(60))));
+        String cursor;
+        while ((cursor = page.extract().path("nextCursor")) != null) {
+            query.put("cursor", cursor);
+            page = get("/api/v1/runs", query).statusCode(200);
+            seen.addAll(ids(page));
+        }
+        assertThat(seen).containsExactly("beta/b1", "alpha/r2", "alpha/r3", "gamma/g1", "alpha/r5", "alpha/r4", "beta/b1");
+    }
+
     @Test
     void aTieOnStartedAtIsSplitAcrossPagesWithoutLoss() {
         ValidatableResponse first = get("/api/v1/runs", Map.of("source", "alpha", "startedBefore", "2026-11-01T08:00:01Z", "limit", 1));
