@@ -63,6 +63,8 @@ public class SourcesResource {
             case ALREADY_RUNNING -> throw new ConflictProblem("A sync cycle of source '" + id + "' is already running");
             case BUSY -> throw new ConflictProblem("Every sync worker of this replica is busy "
                     + "(taskruns.sync.max-concurrent-sources); try again shortly");
+            case STOPPING -> throw new ConflictProblem("This replica is shutting down; another replica picks source '"
+                    + id + "' up at once");
             case DISABLED -> throw new ConflictProblem("Source '" + id + "' is disabled (taskruns.sources." + id + ".enabled)");
             case UNSUPPORTED -> throw new ConflictProblem("Source '" + id + "' has no connector in this build");
             case UNKNOWN_SOURCE -> throw new NotFoundProblem("No source '" + id + "' is configured");

@@ -50,4 +50,8 @@ public class SourceEntity extends PanacheEntityBase {
 
     @Column(name = "runs_stored", nullable = false)
     public long runsStored;
+
+    /** The fencing token of the source's latest cycle (see SourceRepository#markStarted). */
+    @Column(name = "sync_epoch", nullable = false)
+    public long syncEpoch;
 }

@@ -9,10 +9,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.annotation.Priority;
 import jakarta.interceptor.Interceptor;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.IntFunction;
 
 /**
@@ -40,11 +42,11 @@ public class SourceRepository implements PanacheRepositoryBase<SourceEntity, Str
                 .executeUpdate();
     }
 
-    /** Ids of enabled sources whose next cycle is due (never run, or next_sync_at passed). */
+    /** Enabled sources whose next cycle is due (never run, or next_sync_at passed), by id. */
     @Transactional
-    public List<String> due(Instant now) {
+    public List<Due> due(Instant now) {
         return find("enabled = true and (nextSyncAt is null or nextSyncAt <= ?1) order by id", now)
-                .project(IdOnly.class).list().stream().map(IdOnly::id).toList();
+                .project(Due.class).list();
     }
 
     /** The same test as {@link #due} for one source: re-checked once its lock is held. */
@@ -53,36 +55,82 @@ public class SourceRepository implements PanacheRepositoryBase<SourceEntity, Str
         return count("id = ?1 and enabled = true and (nextSyncAt is null or nextSyncAt <= ?2)", id, now) > 0;
     }
 
+    /**
+     * A cycle starts (its lock held): SYNCING, and the source's next epoch, which is the cycle's
+     * fencing token for every write it makes from now on.
+     */
     @Transactional
-    public void markStarted(String id, Instant now) {
-        SourceEntity source = findById(id);
+    public long markStarted(String id, Instant now) {
+        SourceEntity source = findById(id, LockModeType.PESSIMISTIC_WRITE);
         source.state = SourceState.SYNCING;
         source.lastSyncStartedAt = now;
+        source.syncEpoch++;
+        return source.syncEpoch;
     }
 
-    /** A finished cycle; {@code problem} notes skipped vendor records, else the last error is cleared. */
-    @Transactional
-    public void markSucceeded(String id, Instant now, Instant next, String problem) {
-        SourceEntity source = findById(id);
-        source.state = SourceState.IDLE;
-        source.lastSyncSucceededAt = now;
-        source.consecutiveFailures = 0;
-        source.nextSyncAt = next;
-        source.lastError = problem;
-        source.lastErrorAt = problem == null ? null : now;
+    /**
+     * Whether the cycle of {@code epoch} still owns the source, checked inside a page's transaction.
+     * The row lock it takes (FOR NO KEY UPDATE, which the page's own runs_stored update needs anyway)
+     * makes one source's page transactions strictly one after another, and makes a new cycle's
+     * {@link #markStarted} wait for a page in flight: a page either commits before the next epoch
+     * exists or sees it and is refused.
+     */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public boolean holdsEpoch(String id, long epoch) {
+        return !getEntityManager().createNativeQuery(
+                        "SELECT 1 FROM source WHERE id = ?1 AND sync_epoch = ?2 FOR NO KEY UPDATE")
+                .setParameter(1, id).setParameter(2, epoch).getResultList().isEmpty();
     }
 
-    /** A failed cycle: BACKING_OFF at first, FAILING once {@code failingAfter} cycles failed in a row. */
+    /**
+     * A finished cycle; {@code problem} notes skipped vendor records, else the last error is cleared.
+     * False (and nothing written) when a later cycle has taken the source over.
+     */
     @Transactional
-    public SourceEntity markFailed(String id, Instant now, String error, int failingAfter,
-                                   IntFunction<Instant> nextAfterFailures) {
-        SourceEntity source = findById(id);
-        source.consecutiveFailures++;
-        source.state = source.consecutiveFailures >= failingAfter ? SourceState.FAILING : SourceState.BACKING_OFF;
-        source.lastError = error;
-        source.lastErrorAt = now;
-        source.nextSyncAt = nextAfterFailures.apply(source.consecutiveFailures);
-        return source;
+    public boolean markSucceeded(String id, long epoch, Instant now, Instant next, String problem) {
+        return owned(id, epoch).map(source -> {
+            source.state = SourceState.IDLE;
+            source.lastSyncSucceededAt = now;
+            source.consecutiveFailures = 0;
+            source.nextSyncAt = next;
+            source.lastError = problem;
+            source.lastErrorAt = problem == null ? null : now;
+            return true;
+        }).orElse(false);
+    }
+
+    /**
+     * A failed cycle: BACKING_OFF at first, FAILING once {@code failingAfter} cycles failed in a row.
+     * Empty (and nothing written) when a later cycle has taken the source over.
+     */
+    @Transactional
+    public Optional<SourceState> markFailed(String id, long epoch, Instant now, String error, int failingAfter,
+                                            IntFunction<Instant> nextAfterFailures) {
+        return owned(id, epoch).map(source -> {
+            source.consecutiveFailures++;
+            source.state = source.consecutiveFailures >= failingAfter ? SourceState.FAILING : SourceState.BACKING_OFF;
+            source.lastError = error;
+            source.lastErrorAt = now;
+            source.nextSyncAt = nextAfterFailures.apply(source.consecutiveFailures);
+            return source.state;
+        });
+    }
+
+    /**
+     * A cycle given up because its replica is stopping: not a failure (no back-off, errors kept as
+     * they were) and due at once, so another replica carries on from the last committed page.
+     */
+    @Transactional
+    public boolean markAbandoned(String id, long epoch, Instant now) {
+        return owned(id, epoch).map(source -> {
+            source.state = SourceState.IDLE;
+            source.nextSyncAt = now;
+            return true;
+        }).orElse(false);
+    }
+
+    private Optional<SourceEntity> owned(String id, long epoch) {
+        return findByIdOptional(id, LockModeType.PESSIMISTIC_WRITE).filter(source -> source.syncEpoch == epoch);
     }
 
     /** A source this build cannot sync (no connector for its vendor): shown, not retried. */
@@ -94,7 +142,8 @@ public class SourceRepository implements PanacheRepositoryBase<SourceEntity, Str
         source.lastErrorAt = now;
     }
 
+    /** A due source and since when it has been due (null: never synced). */
     @RegisterForReflection
-    public record IdOnly(String id) {
+    public record Due(String id, Instant nextSyncAt) {
     }
 }

@@ -13,17 +13,34 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 
 /** One running cycle of one source: the connector's {@link SyncContext}, and the cycle's tallies. */
 final class Cycle implements SyncContext {
 
     private static final Logger LOG = Logger.getLogger(Cycle.class);
 
+    /** This cycle no longer owns its source: another cycle has started since (a later epoch). */
+    static final class Superseded extends RuntimeException {
+        Superseded(String sourceId, long epoch) {
+            super("sync cycle " + epoch + " of source " + sourceId + " was superseded by a later cycle; its page was not written");
+        }
+    }
+
+    /** The replica is stopping: the page just committed is the cycle's last. */
+    static final class Abandoned extends RuntimeException {
+        Abandoned(String sourceId) {
+            super("sync cycle of source " + sourceId + " stopped after its last committed page: the replica is shutting down");
+        }
+    }
+
     private final String sourceId;
+    private final long epoch;
     private final SourceLock.Held lock;
     private final PageWriter writer;
     private final RunQueries queries;
     private final SyncMetrics metrics;
+    private final BooleanSupplier stopping;
     private final Map<String, JsonNode> checkpoints = new LinkedHashMap<>();
     int pages;
     int inserted;
@@ -32,12 +49,15 @@ final class Cycle implements SyncContext {
     int badRecords;
     private String firstBadRecord;
 
-    Cycle(String sourceId, SourceLock.Held lock, PageWriter writer, RunQueries queries, SyncMetrics metrics) {
+    Cycle(String sourceId, long epoch, SourceLock.Held lock, PageWriter writer, RunQueries queries, SyncMetrics metrics,
+          BooleanSupplier stopping) {
         this.sourceId = sourceId;
+        this.epoch = epoch;
         this.lock = lock;
         this.writer = writer;
         this.queries = queries;
         this.metrics = metrics;
+        this.stopping = stopping;
     }
 
     void resume(Map<String, JsonNode> stored) {
@@ -57,7 +77,7 @@ final class Cycle implements SyncContext {
     @Override
     public WriteResult commit(List<UnifiedRun> runs, Map<String, JsonNode> advanced) {
         lock.verify();
-        WriteResult result = writer.commit(sourceId, runs, advanced);
+        WriteResult result = writer.commit(sourceId, epoch, runs, advanced);
         // only after the commit: the in-memory view never gets ahead of the store either
         advanced.forEach((scope, value) -> {
             if (value == null || value.isNull()) {
@@ -71,6 +91,9 @@ final class Cycle implements SyncContext {
         updated += result.updated();
         unchanged += result.unchanged();
         metrics.written(sourceId, result);
+        if (stopping.getAsBoolean()) {
+            throw new Abandoned(sourceId);
+        }
         return result;
     }
 

@@ -2,26 +2,44 @@ package dev.taskruns.sync;
 
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Cross-replica mutual exclusion per source: a PostgreSQL session advisory lock, held on a dedicated
  * connection for the whole cycle. If the replica dies, PostgreSQL drops the session and the lock
  * with it, so no lease or expiry is needed. (A library such as ShedLock would add a table and lease
- * timeouts for what one built-in function does here.)
+ * timeouts for what one built-in function does here.) The lock only keeps cycles apart; what a
+ * cycle may write is fenced separately by its epoch (SourceRepository#holdsEpoch), so even a cycle
+ * that lost its lock unnoticed cannot write over the replica that took the source over.
  */
 @ApplicationScoped
 public class SourceLock {
 
+    private static final Logger LOG = Logger.getLogger(SourceLock.class);
     private static final String TRY_LOCK = "SELECT pg_try_advisory_lock(hashtextextended(?, 0))";
     private static final String KEY_PREFIX = "taskruns.sync:";
+    /*
+     * The lock's session must outlive long quiet stretches (vendor retries, 202 polls) and die soon
+     * when its replica's host does: no idle timeouts on it, and TCP keepalives short enough that the
+     * server notices a vanished peer in about 25 s instead of the kernel's two hours. A kill -9 closes
+     * the socket at once, so the lock goes immediately then. Reset before the connection returns to the pool.
+     */
+    private static final String SESSION = "SET idle_session_timeout = 0; SET idle_in_transaction_session_timeout = 0; "
+            + "SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = 3";
+    private static final String RESET_SESSION = "RESET idle_session_timeout; RESET idle_in_transaction_session_timeout; "
+            + "RESET tcp_keepalives_idle; RESET tcp_keepalives_interval; RESET tcp_keepalives_count";
 
     private final AgroalDataSource dataSource;
+    private final Set<Held> held = ConcurrentHashMap.newKeySet();
 
     public SourceLock(AgroalDataSource dataSource) {
         this.dataSource = dataSource;
@@ -35,7 +53,12 @@ public class SourceLock {
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 if (rs.getBoolean(1)) {
-                    return Optional.of(new Held(connection, sourceId));
+                    try (Statement settings = connection.createStatement()) {
+                        settings.execute(SESSION);
+                    }
+                    Held lock = new Held(connection, sourceId);
+                    held.add(lock);
+                    return Optional.of(lock);
                 }
             }
         } catch (SQLException | RuntimeException e) {
@@ -46,8 +69,16 @@ public class SourceLock {
         return Optional.empty();
     }
 
-    /** Closing releases the lock and returns the connection. */
-    public static final class Held implements AutoCloseable {
+    /** Runs a trivial query on every held lock's connection (see {@code taskruns.sync.lock-keep-alive}). */
+    void keepAlive() {
+        held.forEach(Held::keepAlive);
+    }
+
+    /**
+     * Closing releases the lock and returns the connection. A session already gone took the lock with
+     * it: nothing to release, and the pool discards the broken connection.
+     */
+    public final class Held implements AutoCloseable {
         private final Connection connection;
         private final String sourceId;
 
@@ -59,10 +90,11 @@ public class SourceLock {
         /**
          * Throws when the session that holds the lock is gone (connection dropped, database failover):
          * a session lock lives exactly as long as its session, so a live session still holds it.
-         * Checked before every page commit, so a cycle that lost its lock stops instead of racing
-         * another replica. (Hence no transaction-mode connection pooler between us and PostgreSQL.)
+         * Checked before every page commit, so a cycle that lost its lock stops instead of pulling
+         * alongside the replica that takes over. (Hence no transaction-mode connection pooler between
+         * us and PostgreSQL.)
          */
-        void verify() {
+        synchronized void verify() {
             boolean alive;
             try {
                 alive = connection.isValid(5);
@@ -74,12 +106,32 @@ public class SourceLock {
             }
         }
 
+        private synchronized void keepAlive() {
+            try (Statement ping = connection.createStatement()) {
+                ping.execute("SELECT 1");
+            } catch (SQLException e) {
+                // the next verify() stops the cycle; nothing to add here but a trace
+                LOG.debugf(e, "Keep-alive of the sync lock of source %s failed", sourceId);
+            }
+        }
+
         @Override
-        public void close() throws SQLException {
-            try (connection; PreparedStatement ps = connection.prepareStatement(
-                    "SELECT pg_advisory_unlock(hashtextextended(?, 0))")) {
-                ps.setString(1, KEY_PREFIX + sourceId);
-                ps.execute();
+        public synchronized void close() throws SQLException {
+            held.remove(this);
+            try (Statement reset = connection.createStatement();
+                 PreparedStatement unlock = connection.prepareStatement("SELECT pg_advisory_unlock(hashtextextended(?, 0))")) {
+                reset.execute(RESET_SESSION);
+                unlock.setString(1, KEY_PREFIX + sourceId);
+                unlock.execute();
+            } catch (SQLException e) {
+                if (connection.isValid(5)) {
+                    // still holding the lock, perhaps: never hand such a session back to the pool
+                    connection.abort(Runnable::run);
+                    throw e;
+                }
+                LOG.debugf("The sync lock of source %s went with its database session", sourceId);
+            } finally {
+                connection.close();
             }
         }
     }

@@ -31,4 +31,32 @@ public interface SyncConfig {
     /** Upper bound of the retry delay after failures (it doubles from the poll interval). */
     @WithDefault("30m")
     Duration maxBackoff();
+
+    /**
+     * How often a replica renews its lease in {@code sync_replica}; a replica whose lease is three
+     * heartbeats old counts as gone when sources are shared out.
+     */
+    @WithDefault("5s")
+    Duration heartbeat();
+
+    /**
+     * How long a due source waits for the replica it is shared out to before any other replica takes
+     * it (that replica died, is stopping or has every worker busy).
+     */
+    @WithDefault("5s")
+    Duration takeoverDelay();
+
+    /**
+     * How often the idle connection holding a source's lock runs a trivial query during a cycle, so a
+     * proxy or firewall that cuts idle connections does not drop the lock while vendor calls wait.
+     */
+    @WithDefault("30s")
+    Duration lockKeepAlive();
+
+    /**
+     * On shutdown, how long running cycles get to commit the page in flight and stop; after that
+     * their vendor calls are interrupted. The Kubernetes termination grace period covers it.
+     */
+    @WithDefault("10s")
+    Duration shutdownGrace();
 }

@@ -5,6 +5,8 @@ import dev.taskruns.config.Sources;
 import dev.taskruns.store.CheckpointRepository;
 import dev.taskruns.store.RunQueries;
 import dev.taskruns.store.SourceRepository;
+import dev.taskruns.store.SourceState;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -18,6 +20,7 @@ import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,7 +31,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Runs sync cycles: every {@code poll-interval} per source and on demand. Cycles of one source never
  * overlap, on this replica (a running set) nor across replicas (a PostgreSQL advisory lock, after
- * which the due time is checked again, so two replicas never pull the same interval twice).
+ * which the due time is checked again, so two replicas never pull the same interval twice), and a
+ * cycle writes only while its epoch is the source's latest (fencing). Due sources are shared out
+ * among the replicas alive ({@link Replicas}); the others step in after {@code takeover-delay}.
  * Source state, errors and the next due time live in the store, shared by all replicas.
  */
 @ApplicationScoped
@@ -37,13 +42,14 @@ public class SyncEngine {
     private static final Logger LOG = Logger.getLogger(SyncEngine.class);
 
     /** What a request to start a cycle came to. */
-    public enum Start { STARTED, ALREADY_RUNNING, BUSY, DISABLED, UNKNOWN_SOURCE, UNSUPPORTED }
+    public enum Start { STARTED, ALREADY_RUNNING, BUSY, STOPPING, DISABLED, UNKNOWN_SOURCE, UNSUPPORTED }
 
     private final Sources sources;
     private final Connectors connectors;
     private final SourceRepository repository;
     private final CheckpointRepository checkpoints;
     private final SourceLock lock;
+    private final Replicas replicas;
     private final PageWriter writer;
     private final RunQueries queries;
     private final SyncMetrics metrics;
@@ -51,15 +57,20 @@ public class SyncEngine {
     private final Clock clock;
     private final Set<String> running = ConcurrentHashMap.newKeySet();
     private final ExecutorService workers;
+    /** Set on shutdown: no cycle starts, running ones stop after the page they are committing. */
+    private volatile boolean stopping;
+    /** Whether the last tick could not reach the database: logged once per outage, not every second. */
+    private volatile boolean tickFailing;
 
     public SyncEngine(Sources sources, Connectors connectors, SourceRepository repository,
-                      CheckpointRepository checkpoints, SourceLock lock, PageWriter writer, RunQueries queries, SyncMetrics metrics,
+                      CheckpointRepository checkpoints, SourceLock lock, Replicas replicas, PageWriter writer, RunQueries queries, SyncMetrics metrics,
                       SyncConfig config, Clock clock) {
         this.sources = sources;
         this.connectors = connectors;
         this.repository = repository;
         this.checkpoints = checkpoints;
         this.lock = lock;
+        this.replicas = replicas;
         this.writer = writer;
         this.queries = queries;
         this.metrics = metrics;
@@ -74,6 +85,11 @@ public class SyncEngine {
             LOG.warnf("Source %s (vendor %s) is not synced: this build has no %s connector", s.id(), s.vendor(), s.vendor());
             repository.markUnsupported(s.id(), "No " + s.vendor() + " connector in this build", clock.instant());
         });
+        scheduler.newJob("taskruns-sync-lock-keep-alive")
+                .setInterval(config.lockKeepAlive().toMillis() + "ms")
+                .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
+                .setTask(execution -> lock.keepAlive())
+                .schedule();
         if (config.schedulerEnabled()) {
             scheduler.newJob("taskruns-sync-tick")
                     .setInterval(config.tick().toMillis() + "ms")
@@ -83,21 +99,81 @@ public class SyncEngine {
         }
     }
 
-    void stop(@Observes ShutdownEvent event) throws InterruptedException {
-        workers.shutdownNow(); // interrupts vendor calls; committed pages stay committed
-        workers.awaitTermination(10, TimeUnit.SECONDS);
+    /** SIGTERM with a shutdown delay: readiness is already down; start nothing new from now on. */
+    void stopStarting(@Observes ShutdownDelayInitiatedEvent event) {
+        stopping = true;
     }
 
-    /** Starts every due, enabled, supported source that is not running here already. */
+    /**
+     * Running cycles get {@code shutdown-grace} to commit the page in flight and stop (they are then
+     * recorded as abandoned, due at once); whatever still runs after that is interrupted. Closing a
+     * cycle releases its lock, and leaving the replica table hands its sources to the others at
+     * their next tick rather than after its lease runs out.
+     */
+    void stop(@Observes ShutdownEvent event) throws InterruptedException {
+        stopping = true;
+        workers.shutdown();
+        if (!workers.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
+            LOG.warnf("Sync cycles still running after %s; interrupting them", config.shutdownGrace());
+            workers.shutdownNow();
+            workers.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        try {
+            replicas.leave();
+        } catch (RuntimeException e) {
+            LOG.debugf(e, "Could not remove replica %s from the replica table; its lease runs out instead", replicas.id());
+        }
+    }
+
+    boolean stopping() {
+        return stopping;
+    }
+
+    /**
+     * Starts the due, enabled, supported sources shared out to this replica, and those due for longer
+     * than {@code takeover-delay} whoever they are shared out to (their replica died, is stopping or busy).
+     */
     public void tick() {
-        for (String id : repository.due(clock.instant())) {
-            sources.find(id).filter(s -> connectors.forSource(s).isPresent()).ifPresent(source -> {
-                try {
-                    start(source, true);
-                } catch (SQLException | RuntimeException e) {
-                    LOG.errorf(e, "Could not start a sync cycle of source %s", source.id());
-                }
-            });
+        if (stopping) {
+            return;
+        }
+        List<SourceRepository.Due> due;
+        List<String> alive;
+        Instant now = clock.instant();
+        try {
+            replicas.beat();
+            alive = replicas.alive();
+            due = repository.due(now);
+        } catch (RuntimeException e) {
+            if (!tickFailing) {
+                LOG.warnf("Sync paused: the store cannot be read (%s); retrying every %s", describe(e), config.tick());
+            }
+            tickFailing = true;
+            return;
+        }
+        if (tickFailing) {
+            LOG.info("Sync resumed: the store answers again");
+            tickFailing = false;
+        }
+        List<String> shared = sources.all().stream()
+                .filter(s -> s.enabled() && connectors.forSource(s).isPresent())
+                .map(SourceDefinition::id).sorted().toList();
+        for (SourceRepository.Due source : due) {
+            boolean ours = shared.contains(source.id())
+                    && replicas.id().equals(Replicas.shareOf(source.id(), shared, alive));
+            boolean unattended = source.nextSyncAt() == null
+                    || !source.nextSyncAt().plus(config.takeoverDelay()).isAfter(now);
+            if (ours || unattended) {
+                sources.find(source.id()).filter(s -> connectors.forSource(s).isPresent()).ifPresent(this::startDue);
+            }
+        }
+    }
+
+    private void startDue(SourceDefinition source) {
+        try {
+            start(source, true);
+        } catch (SQLException | RuntimeException e) {
+            LOG.errorf(e, "Could not start a sync cycle of source %s", source.id());
         }
     }
 
@@ -130,6 +206,9 @@ public class SyncEngine {
      * replicas from the source. With every worker busy, the tick simply tries again later.
      */
     private synchronized Start start(SourceDefinition source, boolean onlyIfDue) throws SQLException {
+        if (stopping) {
+            return Start.STOPPING;
+        }
         if (running.contains(source.id())) {
             return Start.ALREADY_RUNNING;
         }
@@ -166,31 +245,46 @@ public class SyncEngine {
     private void runCycle(SourceDefinition source, SourceLock.Held held) {
         MDC.put("source", source.id());
         Instant started = clock.instant();
-        Cycle cycle = new Cycle(source.id(), held, writer, queries, metrics);
         // the outcome is recorded while the lock is still held: released first, another replica
         // could start at once, skip the back-off and have its SYNCING overwritten by our result
         try (held) {
+            long epoch = repository.markStarted(source.id(), started);
+            Cycle cycle = new Cycle(source.id(), epoch, held, writer, queries, metrics, this::stopping);
             try {
-                repository.markStarted(source.id(), started);
                 cycle.resume(checkpoints.load(source.id()));
                 connectors.forSource(source).orElseThrow().sync(source, cycle);
                 Instant finished = clock.instant();
-                repository.markSucceeded(source.id(), finished, started.plus(source.pollInterval()), cycle.problem());
-                metrics.succeeded(source.id(), finished);
-                finish(source, cycle, "success", started, null);
+                if (repository.markSucceeded(source.id(), epoch, finished, started.plus(source.pollInterval()), cycle.problem())) {
+                    metrics.succeeded(source.id(), finished);
+                    finish(source, cycle, "success", started, null);
+                } else {
+                    finish(source, cycle, "superseded", started, "another cycle took the source over");
+                }
             } catch (Exception e) {
-                LOG.debugf(e, "Sync cycle of source %s failed", source.id());
-                String error = describe(e);
-                Instant failed = clock.instant();
-                var stored = repository.markFailed(source.id(), failed, error, config.failingAfter(),
-                        failures -> failed.plus(backoff(source.pollInterval(), failures)));
-                finish(source, cycle, stored.state.name().toLowerCase(), started, error);
+                ended(source, cycle, epoch, started, e);
             }
         } catch (Exception e) {
             LOG.errorf(e, "Could not record the end of the sync cycle of source %s", source.id());
         } finally {
             running.remove(source.id());
             MDC.remove("source");
+        }
+    }
+
+    /** A cycle that did not finish: superseded, abandoned on shutdown, or failed (backing off). */
+    private void ended(SourceDefinition source, Cycle cycle, long epoch, Instant started, Exception e) {
+        Instant now = clock.instant();
+        if (e instanceof Cycle.Superseded) {
+            finish(source, cycle, "superseded", started, e.getMessage());
+        } else if (stopping) {
+            boolean recorded = repository.markAbandoned(source.id(), epoch, now);
+            finish(source, cycle, recorded ? "abandoned" : "superseded", started, "replica stopping: " + describe(e));
+        } else {
+            LOG.debugf(e, "Sync cycle of source %s failed", source.id());
+            String error = describe(e);
+            Optional<SourceState> state = repository.markFailed(source.id(), epoch, now, error, config.failingAfter(),
+                    failures -> now.plus(backoff(source.pollInterval(), failures)));
+            finish(source, cycle, state.map(s -> s.name().toLowerCase()).orElse("superseded"), started, error);
         }
     }
 

@@ -19,7 +19,7 @@ public class Database {
     /** Removes all runs, devices, tasks and checkpoints; sources keep their rows with zeroed counters. */
     public void clear() {
         QuarkusTransaction.requiringNew().run(() -> {
-            em.createNativeQuery("TRUNCATE device, run, task, sync_checkpoint").executeUpdate();
+            em.createNativeQuery("TRUNCATE device, run, task, sync_checkpoint, sync_replica").executeUpdate();
             em.createNativeQuery("UPDATE source SET runs_stored = 0, state = 'IDLE', last_error = NULL, "
                     + "last_error_at = NULL, last_sync_started_at = NULL, last_sync_succeeded_at = NULL, next_sync_at = NULL, "
                     + "consecutive_failures = 0").executeUpdate();

@@ -1,0 +1,77 @@
+package dev.taskruns.sync;
+
+import dev.taskruns.store.ReplicaRepository;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * This replica among those alive, and which of them each source is shared out to. Not leader
+ * election: any replica may still take any source (the source's lock decides), the share only says
+ * who goes first, so that N replicas split the sources instead of the fastest ticker pulling all.
+ */
+@ApplicationScoped
+public class Replicas {
+
+    private final ReplicaRepository repository;
+    private final SyncConfig config;
+    private final String id;
+    private volatile long lastBeat;
+    private volatile boolean beaten;
+
+    public Replicas(ReplicaRepository repository, SyncConfig config) {
+        this.repository = repository;
+        this.config = config;
+        // host (the pod name on Kubernetes) and pid for people reading the table, a random part so
+        // that two processes of one host, or a restarted one, never share an id
+        this.id = System.getenv().getOrDefault("HOSTNAME", "replica") + "-" + ProcessHandle.current().pid() + "-"
+                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** Renews this replica's lease when a heartbeat is due; called by every tick. */
+    void beat() {
+        long now = System.nanoTime();
+        if (!beaten || now - lastBeat >= config.heartbeat().toNanos()) {
+            repository.heartbeat(id, lease());
+            lastBeat = now;
+            beaten = true;
+        }
+    }
+
+    /** The replicas alive, in id order, this one always among them (it is, whatever the table says). */
+    List<String> alive() {
+        List<String> alive = new ArrayList<>(repository.alive(lease()));
+        if (!alive.contains(id)) {
+            alive.add(id);
+            alive.sort(null);
+        }
+        return alive;
+    }
+
+    /** A clean stop: the others stop counting on this replica at once, not after its lease runs out. */
+    void leave() {
+        repository.leave(id);
+    }
+
+    private Duration lease() {
+        return config.heartbeat().multipliedBy(3);
+    }
+
+    /**
+     * The replica {@code sourceId} is shared out to: sources and replicas both in id order, dealt
+     * round like cards. Balanced to within one source, and every replica computes the same answer
+     * from the same two lists, without talking to the others.
+     */
+    static String shareOf(String sourceId, List<String> sourceIds, List<String> replicas) {
+        int index = sourceIds.indexOf(sourceId);
+        return replicas.get(Math.floorMod(index, replicas.size()));
+    }
+}

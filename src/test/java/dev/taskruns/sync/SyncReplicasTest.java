@@ -1,0 +1,205 @@
+package dev.taskruns.sync;
+
+import dev.taskruns.store.RunStatus;
+import dev.taskruns.store.SourceEntity;
+import dev.taskruns.store.SourceRepository;
+import dev.taskruns.store.SourceState;
+import dev.taskruns.support.Database;
+import dev.taskruns.support.PostgresResource;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+import static dev.taskruns.support.Runs.run;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Several replicas on one store: fencing of overtaken cycles, one writer per source, sources shared out. */
+@QuarkusTest
+@WithTestResource(PostgresResource.class)
+class SyncReplicasTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-01T08:00:00Z");
+
+    @Inject
+    SyncEngine engine;
+
+    @Inject
+    ScriptedConnector connector;
+
+    @Inject
+    SourceRepository sources;
+
+    @Inject
+    PageWriter writer;
+
+    @Inject
+    SourceLock lock;
+
+    @Inject
+    Database db;
+
+    @Inject
+    Clock clock;
+
+    @BeforeEach
+    void clear() {
+        db.clear();
+        QuarkusTransaction.requiringNew().run(() ->
+                SourceEntity.update("nextSyncAt = ?1 where id <> 'gamma'", Instant.parse("9999-01-01T00:00:00Z")));
+    }
+
+    @AfterEach
+    void idle() {
+        connector.script((source, context) -> { });
+        awaitIdle();
+    }
+
+    @Test
+    void aCycleOvertakenByALaterOneWritesNothingAndRecordsNothing() throws Exception {
+        ScriptedConnector.Gate gate = connector.hold((source, context) -> {
+            context.commit(List.of(run("gamma", "stale", "ip:9", T0, RunStatus.SUCCEEDED)), Map.of("window", number(7)));
+            throw new IllegalStateException("never recorded");
+        });
+        engine.trigger("gamma");
+        assertThat(gate.entered()).isTrue();
+        // another replica starts a cycle of gamma meanwhile (as after this one's lock went unnoticed)
+        long later = sources.markStarted("gamma", clock.instant());
+        gate.open();
+        awaitIdle();
+
+        assertThat(db.single("SELECT count(*) FROM run WHERE source_id = 'gamma'")).isEqualTo(0L);
+        assertThat(db.single("SELECT count(*) FROM sync_checkpoint WHERE source_id = 'gamma'")).isEqualTo(0L);
+        SourceEntity gamma = source();
+        assertThat(gamma.syncEpoch).isEqualTo(later);
+        assertThat(gamma.state).as("the later cycle's state, not overwritten").isEqualTo(SourceState.SYNCING);
+        assertThat(gamma.lastError).isNull();
+        assertThat(gamma.consecutiveFailures).isZero();
+    }
+
+    @Test
+    void anOvertakenCycleCannotRecordSuccessEither() throws Exception {
+        ScriptedConnector.Gate gate = connector.hold((source, context) -> { });
+        engine.trigger("gamma");
+        assertThat(gate.entered()).isTrue();
+        long later = sources.markStarted("gamma", clock.instant());
+        gate.open();
+        awaitIdle();
+
+        SourceEntity gamma = source();
+        assertThat(gamma.state).isEqualTo(SourceState.SYNCING);
+        assertThat(gamma.lastSyncSucceededAt).isNull();
+        assertThat(sources.markSucceeded("gamma", later, clock.instant(), clock.instant(), null)).isTrue();
+    }
+
+    /**
+     * Each page recomputes its devices' last run from the run table; two page transactions of one
+     * source interleaving could each see only their own run and leave the pointer on the older one.
+     * The source row lock taken by the epoch check makes the second wait for the first.
+     */
+    @Test
+    void pagesOfOneSourceAreWrittenOneAfterAnotherSoTheLastRunPointerIsRight() throws Exception {
+        long epoch = sources.markStarted("gamma", clock.instant());
+        CompletableFuture<Void> firstHeld = new CompletableFuture<>();
+        CompletableFuture<Void> releaseFirst = new CompletableFuture<>();
+        CompletableFuture<Void> first = CompletableFuture.runAsync(() -> QuarkusTransaction.requiringNew().run(() -> {
+            writer.commit("gamma", epoch, List.of(run("gamma", "newer", "ip:1", T0.plusSeconds(60), RunStatus.FAILED)), Map.of());
+            firstHeld.complete(null);
+            releaseFirst.join();
+        }));
+        firstHeld.get(10, TimeUnit.SECONDS);
+        CompletableFuture<Void> second = CompletableFuture.runAsync(() ->
+                writer.commit("gamma", epoch, List.of(run("gamma", "older", "ip:1", T0, RunStatus.SUCCEEDED)), Map.of()));
+        Thread.sleep(300);
+        assertThat(second).as("waits for the page in flight").isNotDone();
+        releaseFirst.complete(null);
+        first.get(10, TimeUnit.SECONDS);
+        second.get(10, TimeUnit.SECONDS);
+
+        assertThat(db.single("SELECT r.run_id FROM device d JOIN run r ON r.id = d.last_run_id "
+                + "WHERE d.source_id = 'gamma' AND d.device_id = 'ip:1'")).isEqualTo("newer");
+    }
+
+    @Test
+    void aPageOfAnOldEpochIsRefused() {
+        long old = sources.markStarted("gamma", clock.instant());
+        sources.markStarted("gamma", clock.instant());
+        assertThatThrownBy(() -> writer.commit("gamma", old, List.of(run("gamma", "x", "ip:1", T0, RunStatus.SUCCEEDED)), Map.of()))
+                .isInstanceOf(Cycle.Superseded.class);
+        assertThat(db.single("SELECT count(*) FROM run WHERE source_id = 'gamma'")).isEqualTo(0L);
+    }
+
+    @Test
+    void aDueSourceWaitsForTheReplicaItIsSharedOutToThenAnyReplicaTakesIt() {
+        // a live replica sorting after this one: of the four synced test sources (abad, asim, esim,
+        // gamma) it gets the 2nd and 4th, so gamma is its share
+        db.list("INSERT INTO sync_replica (id) VALUES ('~other') RETURNING id");
+        setDue(clock.instant().minusSeconds(1));
+        engine.tick();
+        assertThat(engine.isRunning("gamma")).as("left to its replica for the takeover delay").isFalse();
+        assertThat(source().lastSyncStartedAt).isNull();
+
+        setDue(clock.instant().minusSeconds(6));
+        engine.tick();
+        awaitIdle();
+        assertThat(source().lastSyncStartedAt).as("taken over once the delay passed").isNotNull();
+    }
+
+    @Test
+    void aReplicaWhoseLeaseRanOutGetsNoShare() {
+        db.list("INSERT INTO sync_replica (id, heartbeat_at) VALUES ('~other', now() - interval '1 minute') RETURNING id");
+        setDue(clock.instant().minusSeconds(1));
+        engine.tick();
+        awaitIdle();
+        assertThat(source().lastSyncStartedAt).isNotNull();
+    }
+
+    @Test
+    void sourcesAreDealtRoundTheReplicasInIdOrder() {
+        List<String> sourceIds = IntStream.range(0, 10).mapToObj(i -> "s" + i).toList();
+        List<String> replicaIds = List.of("a", "b", "c");
+        Map<String, Long> shares = sourceIds.stream()
+                .collect(Collectors.groupingBy(s -> Replicas.shareOf(s, sourceIds, replicaIds), Collectors.counting()));
+        assertThat(shares).containsEntry("a", 4L).containsEntry("b", 3L).containsEntry("c", 3L);
+        assertThat(Replicas.shareOf("s4", sourceIds, List.of("b", "c"))).isEqualTo("b");
+    }
+
+    @Test
+    void theLockSessionIsKeptBusyWhileTheCycleWaits() throws Exception {
+        try (SourceLock.Held held = lock.tryAcquire("gamma").orElseThrow()) {
+            lock.keepAlive();
+            assertThat(db.single("SELECT a.query FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+                    + "WHERE l.locktype = 'advisory' AND l.granted")).isEqualTo("SELECT 1");
+        }
+        assertThat(db.single("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")).isEqualTo(0L);
+    }
+
+    private void setDue(Instant at) {
+        QuarkusTransaction.requiringNew().run(() -> SourceEntity.update("nextSyncAt = ?1 where id = 'gamma'", at));
+    }
+
+    private SourceEntity source() {
+        return QuarkusTransaction.requiringNew().call(() -> SourceEntity.<SourceEntity>findById("gamma"));
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode number(int value) {
+        return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.numberNode(value);
+    }
+
+    private void awaitIdle() {
+        EndToEnd.awaitIdle(engine, "gamma");
+    }
+}
