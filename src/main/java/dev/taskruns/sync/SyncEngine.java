@@ -300,8 +300,8 @@ public class SyncEngine {
         String line = String.format("sync cycle source=%s vendor=%s outcome=%s duration_ms=%d pages=%d inserted=%d "
                         + "updated=%d unchanged=%d bad_records=%d", source.id(), source.vendor(), outcome,
                 duration.toMillis(), cycle.pages, cycle.inserted, cycle.updated, cycle.unchanged, cycle.badRecords);
-        if (error == null) {
-            LOG.info(line);
+        if (error == null || outcome.equals("abandoned")) { // abandoning is what a clean stop does
+            LOG.info(error == null ? line : line + " reason=\"" + error + "\"");
         } else {
             LOG.warn(line + " error=\"" + error + "\"");
         }
