@@ -70,4 +70,20 @@ public class SourcesResource {
             case UNKNOWN_SOURCE -> throw new NotFoundProblem("No source '" + id + "' is configured");
         };
     }
+
+    @POST
+    @Path("/{id}/reread")
+    @Operation(summary = "Read one source again from scratch",
+            description = "Forgets the source's checkpoints and makes it due at once, so its next cycle reads "
+                    + "everything its connector reaches (ESET: every task; Alibaba: the backfill period). "
+                    + "Stored runs stay and are updated in place; a cycle running now stops at its next page.")
+    @APIResponse(responseCode = "202", description = "The next cycle reads from scratch; follow it on GET /api/v1/sources")
+    @APIResponse(responseCode = "404", description = "No such source",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public Response reread(@PathParam("id") String id) {
+        if (!engine.reread(id)) {
+            throw new NotFoundProblem("No source '" + id + "' is configured");
+        }
+        return Response.accepted().location(URI.create("/api/v1/sources")).build();
+    }
 }

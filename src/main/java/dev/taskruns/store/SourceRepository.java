@@ -129,6 +129,21 @@ public class SourceRepository implements PanacheRepositoryBase<SourceEntity, Str
         }).orElse(false);
     }
 
+    /**
+     * Forgets where the source's sync stands, so its next cycle reads everything again (as far as
+     * its connector's backfill reaches). Safe while a cycle runs: the epoch moves on, so that cycle
+     * cannot write its old checkpoints back (its next page is refused), and the row lock waits for a
+     * page in flight. Stored runs stay; reading them again changes only what the vendor changed.
+     */
+    @Transactional
+    public void forgetCheckpoints(String id, Instant now) {
+        SourceEntity source = findById(id, LockModeType.PESSIMISTIC_WRITE);
+        source.syncEpoch++;
+        source.nextSyncAt = now;
+        getEntityManager().createNativeQuery("DELETE FROM sync_checkpoint WHERE source_id = ?1")
+                .setParameter(1, id).executeUpdate();
+    }
+
     private Optional<SourceEntity> owned(String id, long epoch) {
         return findByIdOptional(id, LockModeType.PESSIMISTIC_WRITE).filter(source -> source.syncEpoch == epoch);
     }

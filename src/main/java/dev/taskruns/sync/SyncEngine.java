@@ -196,6 +196,20 @@ public class SyncEngine {
         }
     }
 
+    /**
+     * A full re-read ({@code POST /api/v1/sources/{id}/reread}): the source's checkpoints are
+     * forgotten and it is due at once; a cycle running now ends at its next page as superseded.
+     * False for an unknown source.
+     */
+    public boolean reread(String sourceId) {
+        if (sources.find(sourceId).isEmpty()) {
+            return false;
+        }
+        repository.forgetCheckpoints(sourceId, clock.instant());
+        LOG.infof("Source %s will be read again from scratch: its checkpoints were reset", sourceId);
+        return true;
+    }
+
     public boolean isRunning(String sourceId) {
         return running.contains(sourceId);
     }

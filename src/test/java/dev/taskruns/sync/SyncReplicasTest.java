@@ -9,6 +9,7 @@ import dev.taskruns.support.PostgresResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -185,6 +187,32 @@ class SyncReplicasTest {
                     + "WHERE l.locktype = 'advisory' AND l.granted")).isEqualTo("SELECT 1");
         }
         assertThat(db.single("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")).isEqualTo(0L);
+    }
+
+    @Test
+    void aFullRereadForgetsTheCheckpointsEvenWhileACycleRunsAndKeepsTheRuns() throws Exception {
+        connector.script((source, context) -> context.commit(
+                List.of(run("gamma", "kept", "ip:1", T0, RunStatus.SUCCEEDED)), Map.of("window", number(1))));
+        EndToEnd.syncOnce(engine, "gamma");
+        ScriptedConnector.Gate gate = connector.hold((source, context) ->
+                context.commit(List.of(), Map.of("window", number(2))));
+        engine.trigger("gamma");
+        assertThat(gate.entered()).isTrue();
+
+        RestAssured.post("/api/v1/sources/gamma/reread").then().statusCode(202);
+        gate.open();
+        awaitIdle();
+
+        assertThat(db.single("SELECT count(*) FROM sync_checkpoint WHERE source_id = 'gamma'"))
+                .as("the running cycle could not write its checkpoint back").isEqualTo(0L);
+        assertThat(db.single("SELECT count(*) FROM run WHERE source_id = 'gamma'")).isEqualTo(1L);
+        assertThat(source().nextSyncAt).isBeforeOrEqualTo(clock.instant());
+        Map<String, Object> seen = new HashMap<>();
+        connector.script((source, context) -> seen.put("checkpoints", context.checkpoints().size()));
+        EndToEnd.syncOnce(engine, "gamma");
+        assertThat(seen).containsEntry("checkpoints", 0);
+
+        RestAssured.post("/api/v1/sources/nosuch/reread").then().statusCode(404).contentType("application/problem+json");
     }
 
     private void setDue(Instant at) {
