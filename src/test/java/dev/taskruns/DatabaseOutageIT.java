@@ -106,6 +106,9 @@ class DatabaseOutageIT {
         for (String path : FACADE) {
             assertThat(get(appPort, path).statusCode()).as(path + " after the restart").isEqualTo(200);
         }
+        // the sync's side is the engine's to assert; shown here, a tick or two later, for whoever reads the output
+        Thread.sleep(3000);
+        System.out.println("after the restart: " + get(appPort, "/api/v1/sources").body());
     }
 
     private EmbeddedPostgres startPostgres(int port) throws IOException {

@@ -57,7 +57,7 @@ public class ProblemMapper {
     public Response unexpected(Exception e) {
         if (DatabaseOutage.isCause(e)) {
             // one line, no stack trace: during an outage every request ends here
-            LOG.warnf("Database unavailable while serving a request: %s", rootCause(e));
+            LOG.warnf("Database unavailable while serving a request: %s", e);
             return Response.fromResponse(respond(new Problem("urn:taskruns:problem:database-unavailable",
                             "Service Unavailable", 503, "The database is unavailable; retry later.", List.of())))
                     .header("Retry-After", RETRY_AFTER_SECONDS).build();
@@ -71,13 +71,6 @@ public class ProblemMapper {
         return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
     }
 
-    private static String rootCause(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + ": " + root.getMessage();
-    }
 
     private static String lastNode(String path) {
         return path.substring(path.lastIndexOf('.') + 1);
