@@ -1,5 +1,6 @@
 package dev.taskruns.api;
 
+import dev.taskruns.store.DatabaseOutage;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -12,6 +13,9 @@ import java.util.List;
 public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+    /** About a PostgreSQL restart or failover; readiness takes the replica out of rotation meanwhile. */
+    private static final int RETRY_AFTER_SECONDS = 5;
 
     @ServerExceptionMapper
     public Response invalidParameters(InvalidParametersException e) {
@@ -45,8 +49,19 @@ public class ProblemMapper {
                 e.getMessage(), List.of()));
     }
 
+    /**
+     * A database that is down, restarting or too slow is a 503 the caller may retry (load balancers
+     * and clients treat it so), not a 500; anything else unexpected is a fault of this service.
+     */
     @ServerExceptionMapper
     public Response unexpected(Exception e) {
+        if (DatabaseOutage.isCause(e)) {
+            // one line, no stack trace: during an outage every request ends here
+            LOG.warnf("Database unavailable while serving a request: %s", e);
+            return Response.fromResponse(respond(new Problem("urn:taskruns:problem:database-unavailable",
+                            "Service Unavailable", 503, "The database is unavailable; retry later.", List.of())))
+                    .header("Retry-After", RETRY_AFTER_SECONDS).build();
+        }
         LOG.error("Unexpected error serving a request", e);
         return respond(new Problem("about:blank", "Internal Server Error", 500,
                 "The request could not be completed; the error is logged.", List.of()));
@@ -55,6 +70,7 @@ public class ProblemMapper {
     private static Response respond(Problem problem) {
         return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
     }
+
 
     private static String lastNode(String path) {
         return path.substring(path.lastIndexOf('.') + 1);

@@ -29,6 +29,8 @@ import java.util.function.Function;
 @Tag(name = "Runs")
 @APIResponse(responseCode = "400", description = "A bad parameter; each one is named in errors[]",
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "503", description = "The database is unavailable; retry after Retry-After seconds",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class RunsResource {
 
     private final RunQueries queries;

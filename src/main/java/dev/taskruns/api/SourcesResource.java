@@ -27,6 +27,8 @@ import java.util.stream.Collectors;
 @Path("/api/v1/sources")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "Sources")
+@APIResponse(responseCode = "503", description = "The database is unavailable; retry after Retry-After seconds",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class SourcesResource {
 
     private final Sources sources;

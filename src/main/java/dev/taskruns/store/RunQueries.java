@@ -41,6 +41,13 @@ public class RunQueries {
                    r.status, r.vendor_status, r.started_at, r.ended_at, r.updated_at, r.error
             """;
 
+    /**
+     * A facade read that has not answered by then waits on a lock (a migration) or an overloaded
+     * server: the driver cancels it (SQLState 57014) and the caller gets a 503 to retry, instead of a
+     * request thread held indefinitely. The slowest read shape measured takes ~0.4 s (docs/benchmarks.md).
+     */
+    private static final int READ_TIMEOUT_SECONDS = 10;
+
     private final EntityManager em;
     private final ObjectMapper json;
 
@@ -208,7 +215,14 @@ public class RunQueries {
     }
 
     private List<RunView> fetch(Connection c, Sql sql) throws SQLException {
-        try (PreparedStatement ps = sql.prepare(c); ResultSet rs = ps.executeQuery()) {
+        try (PreparedStatement ps = sql.prepare(c)) {
+            ps.setQueryTimeout(READ_TIMEOUT_SECONDS);
+            return views(ps);
+        }
+    }
+
+    private List<RunView> views(PreparedStatement ps) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
             List<RunView> views = new ArrayList<>();
             while (rs.next()) {
                 views.add(view(rs));
