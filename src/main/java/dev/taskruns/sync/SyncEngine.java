@@ -3,6 +3,7 @@ package dev.taskruns.sync;
 import dev.taskruns.config.SourceDefinition;
 import dev.taskruns.config.Sources;
 import dev.taskruns.store.CheckpointRepository;
+import dev.taskruns.store.DatabaseOutage;
 import dev.taskruns.store.RunQueries;
 import dev.taskruns.store.SourceRepository;
 import dev.taskruns.store.SourceState;
@@ -278,7 +279,13 @@ public class SyncEngine {
                 ended(source, cycle, epoch, started, e);
             }
         } catch (Exception e) {
-            LOG.errorf(e, "Could not record the end of the sync cycle of source %s", source.id());
+            if (DatabaseOutage.isCause(e)) {
+                // nothing to do but wait: its pages are committed with their checkpoints, and once the
+                // store answers again the source is still due and the next cycle carries on
+                LOG.warnf("The sync cycle of source %s ended without a store to record it in (%s)", source.id(), describe(e));
+            } else {
+                LOG.errorf(e, "Could not record the end of the sync cycle of source %s", source.id());
+            }
         } finally {
             running.remove(source.id());
             MDC.remove("source");
