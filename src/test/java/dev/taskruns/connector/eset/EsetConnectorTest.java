@@ -323,7 +323,7 @@ class EsetConnectorTest {
         assertThat(eset.runListings).containsExactly("a", "b", "c");
     }
 
-    /** A run that fits no page: JSON with a field of {@code size} bytes (20 strings of 4 KiB once cut). */
+    /** Fields that keep a run above 64 KiB of JSON even after each string is cut to 4 KiB. */
     private static String huge() {
         StringBuilder fields = new StringBuilder();
         for (int i = 0; i < 20; i++) {
