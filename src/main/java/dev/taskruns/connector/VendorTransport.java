@@ -27,6 +27,8 @@ import java.util.concurrent.TimeUnit;
 public final class VendorTransport {
 
     private static final Logger LOG = Logger.getLogger(VendorTransport.class);
+    /** What went wrong, as a failure's message says it: enough for a vendor's error text, never a whole body. */
+    private static final int MAX_WHAT = 500;
 
     private final String vendor;
     private final String source;
@@ -133,8 +135,10 @@ public final class VendorTransport {
 
     /** The exception for a final failure of {@code operation}: for exchanges that fail while reading an answer. */
     public VendorApiException error(String operation, int status, String what, String requestId) {
-        return new VendorApiException(vendor + " source " + source + ": " + operation + " failed: " + what
-                + (requestId == null ? "" : " (request-id " + requestId + ")"), status);
+        // the vendor's text becomes the source's lastError: a NUL in it would fail recording the failure itself
+        return new VendorApiException(vendor + " source " + source + ": " + operation + " failed: "
+                + VendorText.clean(what, MAX_WHAT)
+                + (requestId == null ? "" : " (request-id " + VendorText.quote(requestId) + ")"), status);
     }
 
     /** Reads the answer's body as {@code type}; parse errors quote the body, which may hold a token: only their type is kept. */

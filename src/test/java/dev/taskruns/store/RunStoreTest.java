@@ -1,5 +1,6 @@
 package dev.taskruns.store;
 
+import dev.taskruns.connector.RecordGuard;
 import dev.taskruns.support.Database;
 import dev.taskruns.support.PostgresResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -7,9 +8,12 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
+import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.List;
 
 import static dev.taskruns.support.Runs.onDevice;
@@ -243,5 +247,22 @@ class RunStoreTest {
         static Instant updatedAt(String source, String runId) {
             return QuarkusTransaction.requiringNew().call(() -> RunEntity.findByNaturalKey(source, runId).updatedAt);
         }
+    }
+
+    @Test
+    void aNulCharacterFailsTheWholeBatchSoTheConnectorsGuardReplacesItFirst() {
+        UnifiedRun good = run("alpha", "r1", "d1", T0, RunStatus.SUCCEEDED);
+        UnifiedRun other = run("alpha", "r2", "d1", T0, RunStatus.SUCCEEDED);
+        UnifiedRun poisoned = new UnifiedRun("alpha", "r2", "d1", "PC\0" + "n".repeat(1 << 20), other.taskId(), "Task\0",
+                RunStatus.UNKNOWN, "S\0", T0, null, null, null, ((com.fasterxml.jackson.databind.node.ObjectNode) other.raw().deepCopy()).put("na\0me", "a\0b"));
+
+        assertThatThrownBy(() -> store.write(List.of(good, poisoned))).isNotNull();
+        assertThat(db.single("SELECT count(*) FROM run")).as("one record failed the whole batch").isEqualTo(0L);
+
+        UnifiedRun guarded = new RecordGuard("alpha", Clock.fixed(T0, ZoneOffset.UTC), new SimpleMeterRegistry()).check(poisoned);
+        assertThat(store.write(List.of(good, guarded))).isEqualTo(new WriteResult(2, 0, 0));
+        assertThat(store.write(List.of(good, guarded))).as("altered the same way every time").isEqualTo(new WriteResult(0, 0, 2));
+        assertThat(db.single("SELECT raw->>'na\uFFFDme' FROM run WHERE run_id = 'r2'")).isEqualTo("a\uFFFDb");
+        assertThat(db.single("SELECT length(device_name) FROM device WHERE device_id = 'd1'")).isEqualTo(1024);
     }
 }

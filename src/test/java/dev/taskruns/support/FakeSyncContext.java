@@ -67,7 +67,8 @@ public final class FakeSyncContext implements SyncContext {
 
     @Override
     public void badRecord(String description, Exception cause) {
-        badRecords.add(description);
+        // as the engine shows it in lastError
+        badRecords.add(description + (cause.getMessage() == null ? "" : ": " + cause.getMessage()));
     }
 
     public void clearLog() {

@@ -134,9 +134,13 @@ final class AlibabaClient implements ProcessTasks {
          * answer without it (or with tasks but no ProcessTasks array) must not pass for a last page.
          */
         private Verdict<Page> page(JsonNode body, int status, String requestId) {
-            JsonNode total = body == null ? null : body.path("Page").path("TotalCount");
-            JsonNode tasks = body == null ? null : body.path("ProcessTasks");
-            if (total == null || !total.canConvertToInt()) {
+            if (body == null || !body.isObject()) {
+                return new Fail<>("unreadable", status, "unreadable answer (not a JSON object)", requestId);
+            }
+            JsonNode total = body.path("Page").path("TotalCount");
+            JsonNode tasks = body.path("ProcessTasks");
+            // a negative count would end a window before its tasks were read
+            if (!total.isIntegralNumber() || !total.canConvertToInt() || total.intValue() < 0) {
                 return new Fail<>("unreadable", status, "unreadable answer (no Page.TotalCount)", requestId);
             }
             if (!tasks.isArray() && !(tasks.isMissingNode() && total.asInt() == 0)) {

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.taskruns.config.SourceDefinition;
 import dev.taskruns.config.Vendor;
+import dev.taskruns.connector.RecordGuard;
 import dev.taskruns.connector.VendorApiException;
 import dev.taskruns.store.StoredRun;
 import dev.taskruns.store.UnifiedRun;
@@ -119,12 +120,14 @@ public class AlibabaConnector implements VendorConnector {
         private final ProcessTasks api;
         /** Where windows end: now less the lag. */
         private final long now;
+        private final RecordGuard guard;
 
         Run(String source, SyncContext context, ProcessTasks api, long now) {
             this.source = source;
             this.context = context;
             this.api = api;
             this.now = now;
+            this.guard = new RecordGuard(source, clock, registry);
         }
 
         /**
@@ -214,12 +217,12 @@ public class AlibabaConnector implements VendorConnector {
             List<UnifiedRun> runs = new ArrayList<>(tasks.size());
             for (JsonNode task : tasks) {
                 try {
-                    runs.add(AlibabaRunMapper.map(source, task));
+                    runs.add(guard.check(AlibabaRunMapper.map(source, task)));
                 } catch (IllegalArgumentException e) {
-                    context.badRecord("Alibaba source " + source + ": " + e.getMessage(), e);
+                    context.badRecord("Alibaba source " + source, e);
                 }
             }
-            return runs;
+            return RecordGuard.distinct(runs, context, "Alibaba source " + source);
         }
 
         private Map<String, String> query(int page) {

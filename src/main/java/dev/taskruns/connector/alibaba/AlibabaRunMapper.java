@@ -3,6 +3,7 @@ package dev.taskruns.connector.alibaba;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.taskruns.connector.VendorText;
 import dev.taskruns.store.RunStatus;
 import dev.taskruns.store.UnifiedRun;
 
@@ -50,7 +51,7 @@ final class AlibabaRunMapper {
         Instant created = time(task, "GmtCreateMillis", taskId);
         Instant startedAt = processTime != null ? processTime : created;
         if (startedAt == null) {
-            throw new IllegalArgumentException("task " + taskId + " has neither ProcessTime nor GmtCreateMillis");
+            throw new IllegalArgumentException(named(taskId) + " has neither ProcessTime nor GmtCreateMillis");
         }
         return new UnifiedRun(source, taskId, deviceId(task, taskId, deviceName), deviceName, taskId,
                 nonBlank(text(task, "SceneName", taskId)), status(vendorStatus), vendorStatus, startedAt,
@@ -82,7 +83,7 @@ final class AlibabaRunMapper {
         }
         String entityType = stripped(task, "EntityType", taskId);
         if (entityType == null || entityName == null) {
-            throw new IllegalArgumentException("task " + taskId + " has no EntityUuid and no "
+            throw new IllegalArgumentException(named(taskId) + " has no EntityUuid and no "
                     + (entityType == null ? "EntityType" : "EntityName"));
         }
         return entityType + ":" + entityName;
@@ -146,6 +147,11 @@ final class AlibabaRunMapper {
     }
 
     private static IllegalArgumentException unreadable(String field, String taskId) {
-        return new IllegalArgumentException((taskId == null ? "task" : "task " + taskId) + " has an unreadable " + field);
+        return new IllegalArgumentException(named(taskId) + " has an unreadable " + field);
+    }
+
+    /** The task as a message names it: its TaskId, cut, when it has one. */
+    private static String named(String taskId) {
+        return taskId == null ? "task" : "task " + VendorText.quote(taskId);
     }
 }

@@ -18,6 +18,8 @@ import java.util.function.BiFunction;
 public final class EsetClient implements EsetApiClient {
 
     private static final Logger LOG = Logger.getLogger(EsetClient.class);
+    /** Page tokens are opaque, but one longer than this would not fit a URL. */
+    private static final int MAX_PAGE_TOKEN = 4096;
 
     private final String source;
     private final EsetAutomationApi automation;
@@ -49,20 +51,21 @@ public final class EsetClient implements EsetApiClient {
             if (page != null && page.tasks() != null) {
                 tasks.addAll(page.tasks());
             }
-            pageToken = next(page == null ? null : page.nextPageToken());
+            pageToken = next("list tasks", page == null ? null : page.nextPageToken());
         } while (pageToken != null);
         return tasks;
     }
 
     @Override
     public void forEachRunPage(String taskUuid, RunQuery query, String fromPageToken, RunPageHandler handler) {
-        String pageToken = next(fromPageToken);
+        String operation = "list runs of task " + taskUuid;
+        String pageToken = next(operation, fromPageToken);
         do {
             String token = pageToken;
-            EsetDtos.RunList page = authorized("list runs of task " + taskUuid, EsetDtos.RunList.class,
+            EsetDtos.RunList page = authorized(operation, EsetDtos.RunList.class,
                     (auth, responseId) -> automation.listRuns(auth, responseId, taskUuid, query.deviceUuid(),
                             query.listOnlyLastRuns() ? Boolean.TRUE : null, pageSize, token));
-            pageToken = next(page == null ? null : page.nextPageToken());
+            pageToken = next(operation, page == null ? null : page.nextPageToken());
             handler.page(page == null || page.taskRuns() == null ? List.of() : page.taskRuns(), pageToken);
         } while (pageToken != null);
     }
@@ -96,8 +99,19 @@ public final class EsetClient implements EsetApiClient {
         }
     }
 
-    /** The vendor ends paging with a missing, null or empty token (also the literal {@code ""}). */
-    private static String next(String pageToken) {
-        return pageToken == null || pageToken.isBlank() || pageToken.equals("\"\"") ? null : pageToken;
+    /**
+     * The vendor ends paging with a missing, null or empty token (also the literal {@code ""}). A token
+     * that cannot be sent back or kept in a checkpoint makes the page unreadable: the cycle fails
+     * before committing it, instead of storing a token that fails every later cycle.
+     */
+    private String next(String operation, String pageToken) {
+        if (pageToken == null || pageToken.isBlank() || pageToken.equals("\"\"")) {
+            return null;
+        }
+        if (pageToken.length() > MAX_PAGE_TOKEN || pageToken.indexOf('\0') >= 0) {
+            throw transport.error(operation, 200, "unreadable answer (nextPageToken of " + pageToken.length()
+                    + " characters" + (pageToken.indexOf('\0') >= 0 ? ", with a NUL" : "") + ")", null);
+        }
+        return pageToken;
     }
 }

@@ -3,6 +3,7 @@ package dev.taskruns.connector.eset;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.taskruns.config.SourceDefinition;
+import dev.taskruns.connector.RecordGuard;
 import dev.taskruns.connector.VendorApiException;
 import dev.taskruns.config.Vendor;
 import dev.taskruns.store.UnifiedRun;
@@ -77,9 +78,9 @@ public class EsetConnector implements VendorConnector {
 
         Set<String> listed = new HashSet<>();
         TaskFailures failures = new TaskFailures(source.id());
-        for (EsetTask task : client.listTasks()) {
-            if (task == null || task.uuid() == null || task.uuid().isBlank()) {
-                context.badRecord("ESET source " + source.id() + ": task without uuid", new IllegalArgumentException(String.valueOf(task)));
+        for (EsetTask listedTask : client.listTasks()) {
+            EsetTask task = usable(listedTask, source.id(), context);
+            if (task == null) {
                 continue;
             }
             listed.add(task.uuid());
@@ -100,6 +101,23 @@ public class EsetConnector implements VendorConnector {
             }
         });
         failures.throwIfAny();
+    }
+
+    /**
+     * The task with its text made storable (its name and times go into its checkpoint), or null when
+     * its uuid cannot key a checkpoint: a bad record.
+     */
+    private static EsetTask usable(EsetTask task, String source, SyncContext context) {
+        try {
+            if (task == null || task.uuid() == null || task.uuid().isBlank()) {
+                throw new IllegalArgumentException("task without uuid");
+            }
+            RecordGuard.checkId("task uuid", task.uuid());
+        } catch (IllegalArgumentException e) {
+            context.badRecord("ESET source " + source, e);
+            return null;
+        }
+        return task.storable();
     }
 
     /**
@@ -176,6 +194,7 @@ public class EsetConnector implements VendorConnector {
         private final EsetApiClient client;
         private final DeviceNames names;
         private final Instant now;
+        private final RecordGuard guard;
 
         TaskRead(String source, SyncContext context, EsetApiClient client, DeviceNames names, Instant now) {
             this.source = source;
@@ -183,6 +202,7 @@ public class EsetConnector implements VendorConnector {
             this.client = client;
             this.names = names;
             this.now = now;
+            this.guard = new RecordGuard(source, clock, registry);
         }
 
         void listed(EsetTask task) {
@@ -241,7 +261,8 @@ public class EsetConnector implements VendorConnector {
                 Set<String> devices = new HashSet<>();
                 runs.forEach(run -> {
                     String device = EsetRunMapper.text(run, "deviceUuid");
-                    if (device != null) {
+                    // an id no run can be stored under would only spoil the lookup of its whole batch
+                    if (device != null && RecordGuard.isId(device)) {
                         devices.add(device);
                     }
                 });
@@ -250,7 +271,7 @@ public class EsetConnector implements VendorConnector {
                 for (JsonNode run : runs) {
                     scan.status(EsetRunMapper.text(run, "status"));
                     try {
-                        UnifiedRun unified = EsetRunMapper.map(source, run, taskUuid, taskName, deviceNames);
+                        UnifiedRun unified = guard.check(EsetRunMapper.map(source, run, taskUuid, taskName, deviceNames));
                         scan.activity(unified.startedAt());
                         scan.activity(unified.endedAt());
                         mapped.add(unified);
@@ -258,14 +279,20 @@ public class EsetConnector implements VendorConnector {
                         scan.allFinal = false; // the task is not done while a run has yet to start
                         registry.counter("taskruns.eset.runs.not.started", "source", source).increment();
                     } catch (IllegalArgumentException e) {
-                        context.badRecord("ESET source " + source + ", task " + taskUuid + ": " + e.getMessage(), e);
+                        context.badRecord(where(taskUuid), e);
                     }
                 }
+                mapped = RecordGuard.distinct(mapped, context, where(taskUuid));
                 scan.pages++;
                 // each page carries where to go on from; the task's checkpoint only comes with the last
                 context.commit(mapped, next == null ? finished(taskUuid, done.apply(scan))
                         : Map.of(TaskProgress.scope(taskUuid), new TaskProgress(next, scan.allFinal, scan.lastActivity).toJson()));
             });
+        }
+
+        /** How this task's bad records begin. */
+        private String where(String taskUuid) {
+            return "ESET source " + source + ", task " + taskUuid;
         }
 
         /** Nothing happened within the settled horizon. */

@@ -1,6 +1,7 @@
 package dev.taskruns.connector.eset;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.taskruns.connector.VendorText;
 import dev.taskruns.store.RunStatus;
 import dev.taskruns.store.UnifiedRun;
 
@@ -37,21 +38,22 @@ final class EsetRunMapper {
      * @throws IllegalArgumentException when the run lacks what the store requires
      */
     static UnifiedRun map(String source, JsonNode run, String taskUuid, String taskName, Map<String, String> deviceNames) {
-        String runId = required(run, "uuid");
-        String deviceId = required(run, "deviceUuid");
-        String vendorStatus = text(run, "status");
+        String runId = required(run, "uuid", null);
+        String deviceId = required(run, "deviceUuid", runId);
+        // a number is an enum value a newer API version may send: unknown, not broken
+        String vendorStatus = field(run, "status", runId);
         // the vendor's enum default; an absent status is "unspecified", not a broken record
         vendorStatus = vendorStatus == null ? STATUS_PREFIX + "UNSPECIFIED" : vendorStatus;
-        Instant start = time(run, "startTime");
-        Instant end = time(run, "endTime");
+        Instant start = time(run, "startTime", runId);
+        Instant end = time(run, "endTime", runId);
         Instant startedAt = start != null ? start : end;
         if (startedAt == null) {
-            throw new NotStarted("run " + runId + " has neither startTime nor endTime");
+            throw new NotStarted("run " + VendorText.quote(runId) + " has neither startTime nor endTime");
         }
         RunStatus status = status(vendorStatus);
         JsonNode result = run.get("result");
         JsonNode error = status == RunStatus.FAILED && result != null && result.isObject() ? result : null;
-        String ownTask = text(run, "taskUuid");
+        String ownTask = field(run, "taskUuid", runId);
         return new UnifiedRun(source, runId, deviceId, deviceNames.get(deviceId), ownTask != null ? ownTask : taskUuid,
                 taskName, status, vendorStatus, startedAt, end, null, error, run);
     }
@@ -80,20 +82,39 @@ final class EsetRunMapper {
         return value == null || value.isNull() || value.asText().isEmpty() ? null : value.asText();
     }
 
-    private static String required(JsonNode run, String field) {
-        String value = text(run, field);
+    /**
+     * A run's scalar field as text, like {@link #text}, but an object or array where the API has a
+     * string is a broken record, not an empty value.
+     */
+    private static String field(JsonNode run, String field, String runId) {
+        JsonNode value = run.get(field);
+        if (value != null && value.isContainerNode()) {
+            throw new IllegalArgumentException(named(runId) + " has an unreadable " + field);
+        }
+        return text(run, field);
+    }
+
+    private static String required(JsonNode run, String field, String runId) {
+        String value = field(run, field, runId);
         if (value == null) {
-            throw new IllegalArgumentException("run without " + field);
+            throw new IllegalArgumentException(named(runId) + " without " + field);
         }
         return value;
     }
 
-    private static Instant time(JsonNode run, String field) {
+    private static Instant time(JsonNode run, String field, String runId) {
+        String value = field(run, field, runId);
         try {
-            return parseTime(text(run, field));
+            return parseTime(value);
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("run " + text(run, "uuid") + " has an unreadable " + field, e);
+            throw new IllegalArgumentException(named(runId) + " has an unreadable " + field + " "
+                    + VendorText.quote(value), e);
         }
+    }
+
+    /** The run as a message names it: its uuid, cut, when it has one. */
+    private static String named(String runId) {
+        return runId == null ? "run" : "run " + VendorText.quote(runId);
     }
 
     /**

@@ -17,6 +17,8 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.net.URI;
 import java.net.URLDecoder;
@@ -221,6 +223,36 @@ class AlibabaClientTest {
                 .hasMessageContaining("unreadable answer (no Page.TotalCount)");
         // nothing to list may leave the array out
         assertThat(client().describe(query()).tasks()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "{\"RequestId\":\"r\",\"ProcessTasks\":[{\"TaskId\":\"secret-task\"  | not a JSON object",
+            "<html><body>secret-task: 502 Bad Gateway</body></html>             | not a JSON object",
+            "[{\"TaskId\":\"secret-task\"}]                                      | not a JSON object",
+            "{\"ProcessTasks\":\"secret-task\",\"Page\":{\"TotalCount\":1}}        | no ProcessTasks array",
+            "{\"ProcessTasks\":[],\"Page\":{\"TotalCount\":-1}}                    | no Page.TotalCount",
+            "{\"ProcessTasks\":[],\"Page\":{\"TotalCount\":\"secret-task\"}}       | no Page.TotalCount",
+    })
+    void aMalformedPageFailsAtOnceNamingVendorCallAndProblemWithoutQuotingTheBody(String body, String what) {
+        wm.stubFor(post(urlPathEqualTo("/")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withHeader("x-acs-request-id", "req-7").withBody(body)));
+
+        assertThatThrownBy(() -> client().describe(query())).isInstanceOf(VendorApiException.class)
+                .hasMessage("Alibaba source ali: DescribeProcessTasks failed: unreadable answer (" + what + ") (request-id req-7)");
+        assertThat(calls("unreadable")).as("not retried: the same answer would come again").isEqualTo(1);
+    }
+
+    @Test
+    void aVendorErrorWithANulOrAHugeRequestIdBecomesAShortNulFreeMessage() {
+        wm.stubFor(post(urlPathEqualTo("/")).willReturn(aResponse().withStatus(400).withHeader("Content-Type", "application/json")
+                .withBody("{\"RequestId\":\"" + "q".repeat(1 << 20) + "\",\"Code\":\"InvalidParameter\",\"Message\":\"bad\\u0000"
+                        + "m".repeat(1 << 20) + "\"}")));
+
+        assertThatThrownBy(() -> client().describe(query())).isInstanceOf(VendorApiException.class)
+                .hasMessageStartingWith("Alibaba source ali: DescribeProcessTasks failed: HTTP 400 InvalidParameter: bad\uFFFDmmm")
+                .hasMessageEndingWith("q… )".replace(" )", ")"))
+                .message().doesNotContain("\0").hasSizeLessThan(600);
     }
 
     /** Recomputes the signature from what arrived, as Alibaba does. */

@@ -8,7 +8,13 @@ import dev.taskruns.support.FakeSyncContext;
 import dev.taskruns.support.MutableClock;
 import dev.taskruns.support.TestConfig;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -244,5 +250,156 @@ class AlibabaConnectorTest {
         }
 
         assertThat(context.runs.values()).allSatisfy(run -> assertThat(run.status()).isEqualTo(RunStatus.SUCCEEDED));
+    }
+
+    private static final String YEAR_9999 = "253402300799000";
+
+    private static JsonNode json(String text) {
+        try {
+            return new ObjectMapper().readTree(text);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(e);
+        }
+    }
+
+    /** Three tasks a minute apart; the middle one, "p", is served as {@code poison}, its fields merged over the good ones. */
+    private void pageWithPoison(String poisonJson) {
+        addTasks(1, now() - DAY, MINUTE);
+        ObjectNode good = vendor.add("p", now() - DAY + MINUTE / 2, 20, "203.0.113.9");
+        addTasks(1, now() - DAY + MINUTE, MINUTE);
+        JsonNode poison = json(poisonJson);
+        vendor.served.put("p", poison.isObject() ? (JsonNode) good.deepCopy().setAll((ObjectNode) poison) : poison);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "TaskId of the wrong type    | {\"TaskId\":[]}                                       | task has an unreadable TaskId",
+            "device id of the wrong type | {\"EntityUuid\":{}}                                   | task p has an unreadable EntityUuid",
+            "status of the wrong type    | {\"TaskStatus\":[20]}                                 | task p has an unreadable TaskStatus",
+            "time of the wrong type      | {\"ProcessTime\":true}                                | task p has an unreadable ProcessTime",
+            "time in a wrong format      | {\"ProcessTime\":\"2026-10-31 12:00\"}                | task p has an unreadable ProcessTime",
+            "start in the year 9999      | {\"ProcessTime\":YEAR9999}                             | run p: start 9999-12-31T23:59:59Z is more than 24 h ahead of now",
+            "modified in the year 9999   | {\"GmtModifiedMillis\":YEAR9999}                       | run p: modification time 9999-12-31T23:59:59Z is more than 24 h ahead of now",
+            "end beyond any year         | {\"RemoveTime\":9223372036854775807}                   | run p: end +292278994-08-17T07:12:55.807Z is more than 24 h ahead of now",
+            "missing device id           | {\"EntityType\":null,\"EntityName\":null}             | task p has no EntityUuid and no EntityType",
+            "NUL in the TaskId           | {\"TaskId\":\"p\\u0000\"}                               | run id p\uFFFD holds a NUL character",
+            "NUL in the device id        | {\"EntityUuid\":\"uu\\u0000id\"}                        | run p: device id uu\uFFFDid holds a NUL character",
+            "not an object               | [\"p\"]                                               | task record is not a JSON object",
+            "JSON null                   | null                                                  | task record is not a JSON object",
+    })
+    void aPoisonTaskIsABadRecordAndTheRestOfItsPageAndTheCheckpointAreStored(String poison, String json, String why) {
+        pageWithPoison(json.replace("YEAR9999", YEAR_9999));
+
+        connector.sync(source, context);
+
+        assertThat(context.runs).as(poison).hasSize(2).doesNotContainKey("p");
+        assertThat(context.badRecords).singleElement().asString().isEqualTo("Alibaba source ali: " + why);
+        assertThat(context.checkpoints.get(WindowCheckpoint.ACTIONS).toString()).isEqualTo("{\"readUpTo\":" + now() + "}");
+    }
+
+    @Test
+    void aMegabyteTaskIdOrRecordIsABadRecordQuotedShortly() {
+        pageWithPoison("{\"TaskId\":\"" + "p".repeat(1 << 20) + "\"}");
+        ObjectNode wide = JsonNodeFactory.instance.objectNode().put("TaskId", "w");
+        vendor.add("w", now() - DAY + 2 * MINUTE, 20, "203.0.113.10");
+        for (int i = 0; i < 20; i++) {
+            wide.put("Extra" + i, "x".repeat(5000));
+        }
+        vendor.tasks.get("w").setAll(wide);
+
+        connector.sync(source, context);
+
+        assertThat(context.runs).hasSize(2).doesNotContainKeys("p", "w");
+        assertThat(context.badRecords).hasSize(2).allSatisfy(d -> assertThat(d).hasSizeLessThan(200));
+        assertThat(context.badRecords.get(0)).endsWith("… is longer than 256 characters");
+        assertThat(context.badRecords.get(1)).matches("Alibaba source ali: run w: record is \\d+ bytes of JSON, over the 65536 kept");
+    }
+
+    @Test
+    void nulAndMegabyteTextIsStoredAlteredNotDropped() {
+        pageWithPoison("{\"SceneName\":\"block\\u0000ip\",\"TaskStatus\":90,\"ErrMsg\":\"" + "e".repeat(1 << 20)
+                + "\",\"EntityUuid\":\"uuid-9\",\"EntityName\":\"203.0.113.9\\u0000\"}");
+
+        connector.sync(source, context);
+
+        var stored = context.runs.get("p");
+        assertThat(stored.taskName()).isEqualTo("block\uFFFDip");
+        assertThat(stored.deviceName()).isEqualTo("203.0.113.9\uFFFD");
+        assertThat(stored.deviceId()).isEqualTo("uuid-9");
+        assertThat(stored.status()).isEqualTo(RunStatus.FAILED);
+        assertThat(stored.error().get("message").textValue()).hasSize(4096).endsWith("e…");
+        assertThat(stored.raw().get("ErrMsg").textValue()).hasSize(4096);
+        assertThat(stored.raw().toString()).doesNotContain("\0");
+        assertThat(context.runs).hasSize(3);
+        assertThat(context.badRecords).isEmpty();
+    }
+
+    @Test
+    void unknownStatusesAreStoredAsUnknownWithTheRestOfThePage() {
+        addTasks(2, now() - DAY, MINUTE);
+        vendor.add("new-status", now() - DAY + 10, 77, "203.0.113.5");
+        vendor.add("text-status", now() - DAY + 20, 20, "203.0.113.6").put("TaskStatus", "abc");
+
+        connector.sync(source, context);
+
+        assertThat(context.runs).hasSize(4);
+        assertThat(context.runs.get("new-status").status()).isEqualTo(RunStatus.UNKNOWN);
+        assertThat(context.runs.get("new-status").vendorStatus()).isEqualTo("77");
+        assertThat(context.runs.get("text-status").status()).isEqualTo(RunStatus.UNKNOWN);
+        assertThat(context.runs.get("text-status").vendorStatus()).isEqualTo("abc");
+        assertThat(context.badRecords).isEmpty();
+    }
+
+    @Test
+    void aTaskListedTwiceInOnePageIsStoredOnceTheNewerCopyAndShown() {
+        addTasks(2, now() - DAY, MINUTE);
+        vendor.add("a", now() - DAY + 10, 11, "203.0.113.5");
+        vendor.add("b", now() - DAY + 20, 20, "203.0.113.5");
+        // the vendor sends task a twice: its later copy is an older version of it
+        vendor.tasks.get("a").put("TaskStatus", 20).put("GmtModifiedMillis", now() - 1000);
+        vendor.served.put("b", vendor.tasks.get("a").deepCopy().put("TaskStatus", 11).put("GmtModifiedMillis", now() - 5000));
+
+        connector.sync(source, context);
+
+        assertThat(context.runs).hasSize(3).doesNotContainKey("b");
+        assertThat(context.runs.get("a").status()).as("the newer copy").isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(context.badRecords).containsExactly(
+                "Alibaba source ali: run a listed twice in one page; kept the earlier, newer copy");
+    }
+
+    @Test
+    void windowsOfOnlyBadTasksStillAdvanceSoTheyAreNotReadForever() {
+        addTasks(15, now() - DAY, MINUTE);
+        vendor.tasks.values().forEach(task -> task.remove("EntityName"));
+
+        connector.sync(source, context);
+
+        assertThat(context.runs).isEmpty();
+        assertThat(context.badRecords).hasSize(15);
+        assertThat(context.commits).hasSize(3); // two pages of actions, one (empty) of removals
+        assertThat(context.checkpoints.get(WindowCheckpoint.ACTIONS).toString()).isEqualTo("{\"readUpTo\":" + now() + "}");
+
+        clock.advance(Duration.ofMinutes(1));
+        vendor.calls.clear();
+        connector.sync(source, context);
+        assertThat(vendor.calls.getFirst()).as("from the last end less the overlap, not the backfill")
+                .containsEntry("ProcessActionStart", Long.toString(NOW.toEpochMilli() - Duration.ofMinutes(10).toMillis()));
+    }
+
+    @Test
+    void anUnreadablePageFailsTheCycleKeepsWhatWasCommittedAndIsReadAgainNextCycle() {
+        addTasks(25, now() - DAY, MINUTE);
+        vendor.refuse = query -> "2".equals(query.get("PageNumber")) && query.containsKey("ProcessActionStart");
+
+        assertThatThrownBy(() -> connector.sync(source, context)).isInstanceOf(VendorApiException.class);
+        assertThat(context.runs).hasSize(10);
+        JsonNode window = context.checkpoints.get(WindowCheckpoint.ACTIONS).get("window");
+        assertThat(window.get("nextPage").asInt()).isEqualTo(2);
+
+        vendor.refuse = query -> false;
+        vendor.calls.clear();
+        connector.sync(source, context);
+        assertThat(vendor.calls.getFirst()).containsEntry("PageNumber", "2");
+        assertThat(context.runs).hasSize(25);
     }
 }

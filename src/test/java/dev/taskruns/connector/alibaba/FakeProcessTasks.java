@@ -23,6 +23,11 @@ final class FakeProcessTasks implements ProcessTasks {
     Consumer<Integer> beforeCall = call -> { };
     /** Calls (1-based) answered with no tasks but the true TotalCount, as a lagging replica might. */
     final java.util.Set<Integer> emptyAnswers = new java.util.HashSet<>();
+    /**
+     * What is sent in place of a task's own record, as a vendor bug would send it: the fake still
+     * filters and pages by the task, the client sees this.
+     */
+    final Map<String, JsonNode> served = new LinkedHashMap<>();
     /** Fails every call whose parameters it accepts, as a refused request would. */
     java.util.function.Predicate<Map<String, String>> refuse = parameters -> false;
 
@@ -59,7 +64,7 @@ final class FakeProcessTasks implements ProcessTasks {
                         || parameters.get("TaskStatus").contains("\"" + t.get("TaskStatus").asText() + "\""))
                 .filter(t -> parameters.get("TaskId") == null || parameters.get("TaskId").equals(t.get("TaskId").asText()))
                 .sorted(Comparator.comparingLong(t -> t.get("GmtCreateMillis").asLong()))
-                .map(t -> (JsonNode) t.deepCopy())
+                .map(t -> (JsonNode) served.getOrDefault(t.get("TaskId").asText(), t).deepCopy())
                 .toList();
         int size = Integer.parseInt(parameters.get("PageSize"));
         int number = Integer.parseInt(parameters.get("PageNumber"));

@@ -1,5 +1,6 @@
 package dev.taskruns.connector.eset;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.taskruns.connector.VendorApiException;
 import dev.taskruns.support.LogCapture;
 import dev.taskruns.support.MutableClock;
@@ -399,6 +400,40 @@ class EsetClientTest {
 
         assertThatThrownBy(() -> client().listTasks()).isInstanceOf(VendorApiException.class)
                 .hasMessageContaining("unreadable answer").message().doesNotContain("secret-access-9");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"taskRuns\":[{\"uuid\":\"secret-run\"",             // truncated
+            "<html><body>secret-run: 502 Bad Gateway</body></html>", // a proxy's page
+            "[{\"uuid\":\"secret-run\"}]",                           // an array where an object belongs
+            "{\"taskRuns\":\"secret-run\"}",                           // a list field that is no list
+    })
+    void aMalformedPageFailsAtOnceNamingVendorCallAndProblemWithoutQuotingTheBody(String body) {
+        tokenGrant("password", "at1", "rt1");
+        wm.stubFor(get(urlPathEqualTo("/v1/device_tasks/t1/runs")).willReturn(aResponse().withStatus(200)
+                .withHeader("Content-Type", "application/json").withHeader("request-id", "req-7").withBody(body)));
+
+        assertThatThrownBy(() -> client().forEachRunPage("t1", EsetApiClient.RunQuery.ALL, (page, next) -> { }))
+                .isInstanceOf(VendorApiException.class)
+                .hasMessageMatching("ESET source eseteu: list runs of task t1 failed: unreadable answer \\(\\w+\\) \\(request-id req-7\\)")
+                .message().doesNotContain("secret-run");
+        assertThat(registry.counter("taskruns.vendor.api.calls", "source", "eseteu", "outcome", "unreadable").count())
+                .as("not retried: the same answer would come again").isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"p\\u0000", "LONG"})
+    void aPageTokenThatCouldNotBeSentBackOrKeptFailsThePageBeforeItIsHandled(String token) {
+        tokenGrant("password", "at1", "rt1");
+        wm.stubFor(get(urlPathEqualTo("/v1/device_tasks/t1/runs")).willReturn(okJson(
+                "{\"taskRuns\":[{\"uuid\":\"r1\"}],\"nextPageToken\":\"" + token.replace("LONG", "t".repeat(5000)) + "\"}")));
+        List<JsonNode> handled = new ArrayList<>();
+
+        assertThatThrownBy(() -> client().forEachRunPage("t1", EsetApiClient.RunQuery.ALL, (page, next) -> handled.addAll(page)))
+                .isInstanceOf(VendorApiException.class)
+                .hasMessageStartingWith("ESET source eseteu: list runs of task t1 failed: unreadable answer (nextPageToken of ");
+        assertThat(handled).as("not committed: its token could not be saved").isEmpty();
     }
 
     @Test

@@ -9,11 +9,14 @@ import dev.taskruns.config.SourceDefinition;
 import dev.taskruns.store.RunStatus;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import static dev.taskruns.connector.eset.EsetRunMapperTest.json;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -318,5 +321,164 @@ class EsetConnectorTest {
 
         assertThatThrownBy(() -> connector.sync(source, context)).hasMessageContaining("3 tasks in a row");
         assertThat(eset.runListings).containsExactly("a", "b", "c");
+    }
+
+    /** Fields that keep a run above 64 KiB of JSON even after each string is cut to 4 KiB. */
+    private static String huge() {
+        StringBuilder fields = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            fields.append(",\"f").append(i).append("\":\"").append("x".repeat(5000)).append('"');
+        }
+        return fields.toString();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "time of the wrong type     | {\"uuid\":\"p\",\"deviceUuid\":\"d9\",\"startTime\":12}              | run p has an unreadable startTime 12",
+            "device id of the wrong type| {\"uuid\":\"p\",\"deviceUuid\":{},\"startTime\":\"2025-02-01T10:00:00Z\"} | run p has an unreadable deviceUuid",
+            "run id of the wrong type   | {\"uuid\":[],\"deviceUuid\":\"d9\",\"startTime\":\"2025-02-01T10:00:00Z\"}| run has an unreadable uuid",
+            "status of the wrong type   | {\"uuid\":\"p\",\"deviceUuid\":\"d9\",\"status\":{},\"startTime\":\"2025-02-01T10:00:00Z\"} | run p has an unreadable status",
+            "missing device id          | {\"uuid\":\"p\",\"startTime\":\"2025-02-01T10:00:00Z\"}                  | run p without deviceUuid",
+            "missing run id             | {\"deviceUuid\":\"d9\",\"startTime\":\"2025-02-01T10:00:00Z\"}           | run without uuid",
+            "not an object              | 42                                                                          | run without uuid",
+            "JSON null                  | null                                                                        | run without uuid",
+            "time in a wrong format     | {\"uuid\":\"p\",\"deviceUuid\":\"d9\",\"startTime\":\"01/02/2025 10:00\"} | run p has an unreadable startTime 01/02/2025 10:00",
+            "start in the year 9999     | {\"uuid\":\"p\",\"deviceUuid\":\"d9\",\"startTime\":\"9999-12-31T23:59:59Z\"} | run p: start 9999-12-31T23:59:59Z is more than 24 h ahead of now",
+            "end in the year 9999       | {\"uuid\":\"p\",\"deviceUuid\":\"d9\",\"startTime\":\"2025-02-01T10:00:00Z\",\"endTime\":\"9999-12-31T23:59:59Z\"} | run p: end 9999-12-31T23:59:59Z is more than 24 h ahead of now",
+            "year beyond 9999           | {\"uuid\":\"p\",\"deviceUuid\":\"d9\",\"startTime\":\"+10000-01-01T00:00:00Z\"} | run p: start +10000-01-01T00:00:00Z is more than 24 h ahead of now",
+            "NUL in the device id       | {\"uuid\":\"p\",\"deviceUuid\":\"d\\u0000\",\"startTime\":\"2025-02-01T10:00:00Z\"} | run p: device id d\uFFFD holds a NUL character",
+            "raw record over 64 KiB     | `{\"uuid\":\"p\",\"deviceUuid\":\"d9\",\"startTime\":\"2025-02-01T10:00:00Z\"HUGE}` | run p: record is",
+    })
+    void aPoisonRunIsABadRecordAndTheRestOfItsPageAndTheCheckpointAreStored(String poison, String json, String why) {
+        addTask(task("t1", MANUAL), json(json.replace("HUGE", huge())), run("r2", "d2", "FINISHED", LONG_AGO),
+                run("r3", "d3", "FINISHED", LONG_AGO));
+
+        connector.sync(source, context);
+
+        assertThat(context.runs).as(poison).containsOnlyKeys("r2", "r3");
+        assertThat(context.badRecords).singleElement().asString().startsWith("ESET source eseteu, task t1: " + why)
+                .hasSizeLessThan(300);
+        assertThat(checkpoint("t1")).as("the task's pages still count as read").isNotNull();
+        assertThat(context.checkpoints).doesNotContainKey("progress:t1");
+    }
+
+    @Test
+    void aRunIdOfAMegabyteIsABadRecordQuotedShortly() {
+        addTask(task("t1", MANUAL), run("r".repeat(1 << 20), "d1", "FINISHED", LONG_AGO), run("r2", "d2", "FINISHED", LONG_AGO));
+
+        connector.sync(source, context);
+
+        assertThat(context.runs).containsOnlyKeys("r2");
+        assertThat(context.badRecords).singleElement().asString().endsWith("… is longer than 256 characters").hasSizeLessThan(200);
+        assertThat(eset.deviceCalls).as("no lookup for the broken run's device").isEqualTo(1);
+    }
+
+    @Test
+    void nulAndMegabyteTextIsStoredAlteredNotDropped() {
+        eset.deviceNames.put("d1", "PC\0" + "n".repeat(1 << 20));
+        eset.tasks.add(new EsetTask("t1", "Task\0", List.of(MANUAL), "2025-02-01T09:00:00Z", "2025-02-01T09:00:00\0Z"));
+        eset.runs.put("t1", new ArrayList<>(List.of(json("""
+                {"uuid":"r1","deviceUuid":"d1","status":"TASK_RUN_STATUS_FAIL\\u0000ED","startTime":"%s",\
+                "result":{"message":"%s\\u0000"}}""".formatted(LONG_AGO, "m".repeat(1 << 20))))));
+
+        connector.sync(source, context);
+
+        var stored = context.runs.get("r1");
+        assertThat(stored.deviceName()).startsWith("PC\uFFFDnnn").endsWith("…").hasSize(1024);
+        assertThat(stored.taskName()).isEqualTo("Task\uFFFD");
+        assertThat(stored.status()).as("not a status it knows").isEqualTo(RunStatus.UNKNOWN);
+        assertThat(stored.vendorStatus()).isEqualTo("TASK_RUN_STATUS_FAIL\uFFFDED");
+        assertThat(stored.raw().get("result").get("message").textValue()).hasSize(4096).endsWith("m…");
+        assertThat(stored.raw().toString()).doesNotContain("\0");
+        assertThat(context.badRecords).isEmpty();
+        assertThat(checkpoint("t1").taskName()).as("checkpoints are jsonb too").isEqualTo("Task\uFFFD");
+        assertThat(checkpoint("t1").taskUpdateTime()).doesNotContain("\0");
+        assertThat(registry.counter("taskruns.vendor.records.altered", "source", "eseteu", "reason", "nul").count()).isEqualTo(1);
+        assertThat(registry.counter("taskruns.vendor.records.altered", "source", "eseteu", "reason", "truncated").count()).isEqualTo(1);
+    }
+
+    @Test
+    void aTaskWhoseUuidCannotKeyACheckpointIsABadRecordAndTheOthersAreRead() {
+        addTask(task("t\0"), run("r1", "d1", "FINISHED", LONG_AGO));
+        addTask(task("u".repeat(300)), run("r2", "d1", "FINISHED", LONG_AGO));
+        addTask(task("t3", MANUAL), run("r3", "d1", "FINISHED", LONG_AGO));
+
+        connector.sync(source, context);
+
+        assertThat(context.runs).containsOnlyKeys("r3");
+        assertThat(context.badRecords).containsExactly("ESET source eseteu: task uuid t\uFFFD holds a NUL character",
+                "ESET source eseteu: task uuid " + "u".repeat(79) + "… is longer than 256 characters");
+        assertThat(eset.runListings).containsExactly("t3");
+    }
+
+    @Test
+    void aRunListedTwiceInOnePageIsStoredOnceAndShown() {
+        addTask(task("t1", MANUAL), run("r1", "d1", "RUNNING", LONG_AGO), run("r1", "d1", "FINISHED", LONG_AGO),
+                run("r3", "d3", "FINISHED", LONG_AGO));
+
+        connector.sync(source, context);
+
+        assertThat(context.commits.getFirst().runIds()).containsExactly("r1");
+        assertThat(context.runs.get("r1").status()).as("the later copy").isEqualTo(RunStatus.SUCCEEDED);
+        assertThat(context.runs).containsOnlyKeys("r1", "r3");
+        assertThat(context.badRecords).containsExactly(
+                "ESET source eseteu, task t1: run r1 listed twice in one page; kept the later copy");
+    }
+
+    @Test
+    void anUnknownStatusIsStoredAsUnknownWithTheRestOfThePage() {
+        addTask(task("t1", MANUAL), json("""
+                {"uuid":"r1","deviceUuid":"d1","status":"TASK_RUN_STATUS_PAUSED","startTime":"%s"}""".formatted(LONG_AGO)),
+                json("""
+                {"uuid":"r2","deviceUuid":"d1","status":7,"startTime":"%s"}""".formatted(LONG_AGO)),
+                run("r3", "d1", "FINISHED", LONG_AGO));
+
+        connector.sync(source, context);
+
+        assertThat(context.runs).containsOnlyKeys("r1", "r2", "r3");
+        assertThat(context.runs.get("r1").status()).isEqualTo(RunStatus.UNKNOWN);
+        assertThat(context.runs.get("r1").vendorStatus()).isEqualTo("TASK_RUN_STATUS_PAUSED");
+        assertThat(context.runs.get("r2").status()).isEqualTo(RunStatus.UNKNOWN);
+        assertThat(context.runs.get("r2").vendorStatus()).as("an enum number, as proto JSON allows").isEqualTo("7");
+        assertThat(context.badRecords).isEmpty();
+    }
+
+    @Test
+    void pagesOfOnlyBadRunsStillAdvanceSoTheyAreNotReadForever() {
+        String broken = "{\"uuid\":\"p%d\",\"deviceUuid\":\"d1\",\"status\":\"TASK_RUN_STATUS_FINISHED\",\"startTime\":\"x\"}";
+        addTask(task("t1", MANUAL), json(broken.formatted(1)), json(broken.formatted(2)), json(broken.formatted(3)));
+
+        connector.sync(source, context);
+
+        assertThat(context.runs).isEmpty();
+        assertThat(context.badRecords).hasSize(3);
+        assertThat(context.commits).containsExactly(new FakeSyncContext.Commit(List.of(), List.of("progress:t1")),
+                new FakeSyncContext.Commit(List.of(), List.of("progress:t1", "task:t1")));
+        assertThat(checkpoint("t1").settled()).isTrue();
+
+        syncAgainAfter(Duration.ofHours(1));
+        assertThat(eset.runListings).as("settled: not read again before its recheck").isEmpty();
+    }
+
+    @Test
+    void anUnreadablePageFailsTheCycleKeepsWhatWasCommittedAndIsReadAgainNextCycle() {
+        addTask(task("t1", MANUAL), run("r1", "d1", "FINISHED", LONG_AGO), run("r2", "d2", "FINISHED", LONG_AGO),
+                run("r3", "d3", "FINISHED", LONG_AGO));
+        addTask(task("t2", MANUAL), run("r4", "d1", "FINISHED", LONG_AGO));
+        eset.unreadablePages.add("t1@1");
+
+        assertThatThrownBy(() -> connector.sync(source, context)).isInstanceOf(VendorApiException.class)
+                .hasMessage("ESET source eseteu: runs of 1 task(s) could not be read; first: ESET source eseteu: "
+                        + "list runs of task t1 failed: unreadable answer (JsonEOFException)");
+        assertThat(context.runs).as("the other task is still read").containsOnlyKeys("r1", "r2", "r4");
+        Map<String, JsonNode> before = Map.copyOf(context.checkpoints);
+        assertThat(before).containsOnlyKeys("progress:t1", "task:t2");
+
+        eset.unreadablePages.clear();
+        eset.runStarts.clear();
+        syncAgainAfter(Duration.ofMinutes(1));
+        assertThat(eset.runStarts).as("the failed page, not the whole task").containsExactly("t1@1");
+        assertThat(context.runs).containsOnlyKeys("r1", "r2", "r3", "r4");
+        assertThat(context.checkpoints).containsKey("task:t1").doesNotContainKey("progress:t1");
     }
 }

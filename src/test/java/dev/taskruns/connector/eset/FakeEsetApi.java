@@ -23,6 +23,8 @@ final class FakeEsetApi implements EsetApiClient {
     final List<String> runStarts = new ArrayList<>();
     /** Tasks whose runs answer 503 however often they are asked. */
     final Set<String> failing = new HashSet<>();
+    /** Page tokens ("task@page") whose page comes back unreadable, as a truncated or HTML body would. */
+    final Set<String> unreadablePages = new HashSet<>();
     boolean devicesFail;
     int deviceCalls;
 
@@ -49,6 +51,10 @@ final class FakeEsetApi implements EsetApiClient {
         int pages = Math.max(1, (all.size() + 1) / 2);
         int first = fromPageToken == null ? 0 : Integer.parseInt(fromPageToken.substring(taskUuid.length() + 1));
         for (int page = first; page < pages; page++) {
+            if (unreadablePages.contains(taskUuid + "@" + page)) {
+                throw new VendorApiException("ESET source eseteu: list runs of task " + taskUuid
+                        + " failed: unreadable answer (JsonEOFException)", 200);
+            }
             handler.page(all.subList(Math.min(all.size(), page * 2), Math.min(all.size(), page * 2 + 2)),
                     page == pages - 1 ? null : taskUuid + "@" + (page + 1));
         }
