@@ -269,7 +269,8 @@ public class SyncEngine {
                 cycle.resume(checkpoints.load(source.id()));
                 connectors.forSource(source).orElseThrow().sync(source, cycle);
                 Instant finished = clock.instant();
-                if (repository.markSucceeded(source.id(), epoch, finished, started.plus(source.pollInterval()), cycle.problem())) {
+                if (repository.markSucceeded(source.id(), epoch, finished, started.plus(source.pollInterval()),
+                        storable(cycle.problem()))) {
                     metrics.succeeded(source.id(), finished);
                     finish(source, cycle, "success", started, null);
                 } else {
@@ -339,7 +340,18 @@ public class SyncEngine {
                 return "database error (SQLState " + sql.getSQLState() + "); details in the service log";
             }
         }
-        String message = e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
-        return message.length() <= 1000 ? message : message.substring(0, 1000) + "…";
+        return storable(e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName());
+    }
+
+    /**
+     * Bounded and NUL-free whatever a connector or vendor put in it: PostgreSQL text refuses NUL, and
+     * a last error that cannot be written would leave the source's failure unrecorded every cycle.
+     */
+    static String storable(String message) {
+        if (message == null) {
+            return null;
+        }
+        String clean = message.replace('\u0000', '\uFFFD');
+        return clean.length() <= 1000 ? clean : clean.substring(0, 1000) + "…";
     }
 }

@@ -192,6 +192,20 @@ class SyncEngineTest {
         assertThat(gamma.lastError).contains("1 vendor record(s) skipped").contains("ProcessTask 42 has no TaskId");
     }
 
+    /** Whatever a connector reports, the last error can be stored: PostgreSQL text refuses NUL. */
+    @Test
+    void aLastErrorWithANulOrAMegabyteIsStoredCleanAndBounded() {
+        connector.script((source, context) -> {
+            throw new IllegalStateException("vendor said \u0000" + "x".repeat(1_000_000));
+        });
+        engine.trigger("gamma");
+        awaitIdle();
+
+        SourceEntity gamma = source();
+        assertThat(gamma.state).isEqualTo(SourceState.BACKING_OFF);
+        assertThat(gamma.lastError).startsWith("vendor said \uFFFD").hasSizeLessThanOrEqualTo(1001);
+    }
+
     @Test
     void unknownDisabledAndUnsupportedSourcesAreExplained() {
         RestAssured.post("/api/v1/sources/nosuch/sync").then().statusCode(404).contentType("application/problem+json");

@@ -49,7 +49,7 @@ public final class EsetClient implements EsetApiClient {
             EsetDtos.TaskList page = authorized("list tasks", EsetDtos.TaskList.class,
                     (auth, responseId) -> automation.listTasks(auth, responseId, pageSize, token));
             if (page != null && page.tasks() != null) {
-                tasks.addAll(page.tasks());
+                page.tasks().stream().map(EsetTask::from).forEach(tasks::add);
             }
             pageToken = next("list tasks", page == null ? null : page.nextPageToken());
         } while (pageToken != null);

@@ -25,9 +25,10 @@ final class EsetDtos {
         }
     }
 
+    /** Tasks stay JSON trees until EsetTask.from reads them one by one (a malformed one is one bad record). */
     @RegisterForReflection
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record TaskList(List<EsetTask> tasks, String nextPageToken) {
+    record TaskList(List<JsonNode> tasks, String nextPageToken) {
     }
 
     /** Runs stay JSON trees: the store keeps each one exactly as received. */

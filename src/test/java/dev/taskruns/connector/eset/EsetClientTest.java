@@ -104,6 +104,25 @@ class EsetClientTest {
         return registry.counter("taskruns.vendor.api.calls", "source", "eseteu", "outcome", outcome).count();
     }
 
+    /** One malformed task must not make the whole list unreadable: that would stop every task of the source. */
+    @Test
+    void aTaskWithFieldsOfTheWrongTypeIsReadFieldByFieldNotFailingTheList() {
+        tokenGrant("password", "at1", "rt1");
+        wm.stubFor(tasks("at1").willReturn(okJson("""
+                {"tasks":[{"uuid":"t1","displayName":{"x":1},"triggers":"daily","createTime":[1]},
+                          {"uuid":{"nested":true},"displayName":"No id"},
+                          7,
+                          {"uuid":"t2","displayName":"Fine","triggers":[{"manual":{}}]}]}""")));
+
+        List<EsetTask> tasks = client().listTasks();
+
+        assertThat(tasks).extracting(EsetTask::uuid).containsExactly("t1", null, null, "t2");
+        assertThat(tasks.get(0).displayName()).isNull();
+        assertThat(tasks.get(0).triggers()).isEmpty();
+        assertThat(tasks.get(0).createTime()).isNull();
+        assertThat(tasks.get(3).triggers()).hasSize(1);
+    }
+
     @Test
     void passwordGrantIsFormEncodedAndTheTokenIsSentAsBearer() {
         tokenGrant("password", "at1", "rt1");
