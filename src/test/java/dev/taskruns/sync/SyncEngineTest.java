@@ -1,18 +1,14 @@
 package dev.taskruns.sync;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.taskruns.store.RunStatus;
 import dev.taskruns.store.SourceEntity;
 import dev.taskruns.store.SourceState;
-import dev.taskruns.support.Database;
 import dev.taskruns.support.PostgresResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -20,7 +16,6 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static dev.taskruns.support.Runs.run;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,35 +24,7 @@ import static org.hamcrest.Matchers.equalTo;
 
 @QuarkusTest
 @WithTestResource(PostgresResource.class)
-class SyncEngineTest {
-
-    private static final Instant T0 = Instant.parse("2026-11-01T08:00:00Z");
-
-    @Inject
-    SyncEngine engine;
-
-    @Inject
-    ScriptedConnector connector;
-
-    @Inject
-    SourceLock lock;
-
-    @Inject
-    Database db;
-
-    @BeforeEach
-    void clear() {
-        db.clear();
-        // only gamma (the scripted connector) is due: a tick must not start the simulator-backed esim
-        QuarkusTransaction.requiringNew().run(() ->
-                SourceEntity.update("nextSyncAt = ?1 where id <> 'gamma'", Instant.parse("9999-01-01T00:00:00Z")));
-    }
-
-    @AfterEach
-    void idle() {
-        connector.script((source, context) -> { });
-        awaitIdle();
-    }
+class SyncEngineTest extends ScriptedSourceTest {
 
     @Test
     void aCycleCommitsEachPageWithItsCheckpointAndRecordsSuccess() {
@@ -69,7 +36,7 @@ class SyncEngineTest {
         RestAssured.post("/api/v1/sources/gamma/sync").then().statusCode(202);
         awaitIdle();
 
-        SourceEntity gamma = source();
+        SourceEntity gamma = state();
         assertThat(gamma.state).isEqualTo(SourceState.IDLE);
         assertThat(gamma.lastSyncStartedAt).isNotNull();
         assertThat(gamma.lastSyncSucceededAt).isAfterOrEqualTo(gamma.lastSyncStartedAt);
@@ -92,7 +59,7 @@ class SyncEngineTest {
         assertThat(engine.trigger("gamma")).isEqualTo(SyncEngine.Start.STARTED);
         awaitIdle();
 
-        SourceEntity failed = source();
+        SourceEntity failed = state();
         assertThat(failed.state).isEqualTo(SourceState.BACKING_OFF);
         assertThat(failed.lastError).contains("vendor answered 503");
         assertThat(failed.runsStored).isEqualTo(1);
@@ -104,7 +71,7 @@ class SyncEngineTest {
         awaitIdle();
 
         assertThat(resumedFrom).containsEntry("window", 1);
-        SourceEntity recovered = source();
+        SourceEntity recovered = state();
         assertThat(recovered.state).isEqualTo(SourceState.IDLE);
         assertThat(recovered.lastError).isNull();
         assertThat(recovered.consecutiveFailures).isZero();
@@ -119,7 +86,7 @@ class SyncEngineTest {
             engine.trigger("gamma");
             awaitIdle();
         }
-        SourceEntity gamma = source();
+        SourceEntity gamma = state();
         assertThat(gamma.state).isEqualTo(SourceState.FAILING);
         assertThat(gamma.consecutiveFailures).isEqualTo(3);
         assertThat(Duration.between(gamma.lastErrorAt, gamma.nextSyncAt)).isEqualTo(Duration.ofMinutes(8));
@@ -134,7 +101,7 @@ class SyncEngineTest {
 
         RestAssured.post("/api/v1/sources/gamma/sync").then().statusCode(409)
                 .contentType("application/problem+json").body("detail", containsString("already running"));
-        assertThat(source().state).isEqualTo(SourceState.SYNCING);
+        assertThat(state().state).isEqualTo(SourceState.SYNCING);
         gate.open();
     }
 
@@ -150,8 +117,8 @@ class SyncEngineTest {
         awaitIdle();
 
         assertThat(db.single("SELECT count(*) FROM run WHERE run_id = 'late'")).isEqualTo(0L);
-        assertThat(source().state).isEqualTo(SourceState.BACKING_OFF);
-        assertThat(source().lastError).contains("lock").contains("lost");
+        assertThat(state().state).isEqualTo(SourceState.BACKING_OFF);
+        assertThat(state().lastError).contains("lock").contains("lost");
     }
 
     @Test
@@ -161,7 +128,7 @@ class SyncEngineTest {
             engine.tick();
             assertThat(engine.isRunning("gamma")).isFalse();
         }
-        assertThat(source().lastSyncStartedAt).isNull();
+        assertThat(state().lastSyncStartedAt).isNull();
     }
 
     @Test
@@ -169,12 +136,12 @@ class SyncEngineTest {
         engine.tick();
         assertThat(engine.isRunning("esim")).as("not due").isFalse();
         awaitIdle();
-        Instant first = source().lastSyncStartedAt;
+        Instant first = state().lastSyncStartedAt;
         assertThat(first).isNotNull();
 
         engine.tick();
         awaitIdle();
-        assertThat(source().lastSyncStartedAt).as("not due again before the poll interval").isEqualTo(first);
+        assertThat(state().lastSyncStartedAt).as("not due again before the poll interval").isEqualTo(first);
     }
 
     @Test
@@ -186,7 +153,7 @@ class SyncEngineTest {
         engine.trigger("gamma");
         awaitIdle();
 
-        SourceEntity gamma = source();
+        SourceEntity gamma = state();
         assertThat(gamma.state).isEqualTo(SourceState.IDLE);
         assertThat(gamma.runsStored).isEqualTo(1);
         assertThat(gamma.lastError).contains("1 vendor record(s) skipped").contains("ProcessTask 42 has no TaskId");
@@ -201,7 +168,7 @@ class SyncEngineTest {
         engine.trigger("gamma");
         awaitIdle();
 
-        SourceEntity gamma = source();
+        SourceEntity gamma = state();
         assertThat(gamma.state).isEqualTo(SourceState.BACKING_OFF);
         assertThat(gamma.lastError).startsWith("vendor said \uFFFD").hasSizeLessThanOrEqualTo(1001);
     }
@@ -213,27 +180,6 @@ class SyncEngineTest {
                 .body("detail", containsString("disabled"));
     }
 
-    private void awaitIdle() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (engine.isRunning("gamma") && System.nanoTime() < deadline) {
-            sleep();
-        }
-        assertThat(engine.isRunning("gamma")).as("cycle finished").isFalse();
-    }
 
-    private static void sleep() {
-        try {
-            Thread.sleep(20);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
 
-    private static SourceEntity source() {
-        return QuarkusTransaction.requiringNew().call(() -> SourceEntity.<SourceEntity>findById("gamma"));
-    }
-
-    private static com.fasterxml.jackson.databind.JsonNode number(int value) {
-        return JsonNodeFactory.instance.numberNode(value);
-    }
 }

@@ -4,15 +4,12 @@ import dev.taskruns.store.RunStatus;
 import dev.taskruns.store.SourceEntity;
 import dev.taskruns.store.SourceRepository;
 import dev.taskruns.store.SourceState;
-import dev.taskruns.support.Database;
 import dev.taskruns.support.PostgresResource;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
@@ -32,15 +29,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** Several replicas on one store: fencing of overtaken cycles, one writer per source, sources shared out. */
 @QuarkusTest
 @WithTestResource(PostgresResource.class)
-class SyncReplicasTest {
-
-    private static final Instant T0 = Instant.parse("2026-11-01T08:00:00Z");
-
-    @Inject
-    SyncEngine engine;
-
-    @Inject
-    ScriptedConnector connector;
+class SyncReplicasTest extends ScriptedSourceTest {
 
     @Inject
     SourceRepository sources;
@@ -49,26 +38,7 @@ class SyncReplicasTest {
     PageWriter writer;
 
     @Inject
-    SourceLock lock;
-
-    @Inject
-    Database db;
-
-    @Inject
     Clock clock;
-
-    @BeforeEach
-    void clear() {
-        db.clear();
-        QuarkusTransaction.requiringNew().run(() ->
-                SourceEntity.update("nextSyncAt = ?1 where id <> 'gamma'", Instant.parse("9999-01-01T00:00:00Z")));
-    }
-
-    @AfterEach
-    void idle() {
-        connector.script((source, context) -> { });
-        awaitIdle();
-    }
 
     @Test
     void aCycleOvertakenByALaterOneWritesNothingAndRecordsNothing() throws Exception {
@@ -85,7 +55,7 @@ class SyncReplicasTest {
 
         assertThat(db.single("SELECT count(*) FROM run WHERE source_id = 'gamma'")).isEqualTo(0L);
         assertThat(db.single("SELECT count(*) FROM sync_checkpoint WHERE source_id = 'gamma'")).isEqualTo(0L);
-        SourceEntity gamma = source();
+        SourceEntity gamma = state();
         assertThat(gamma.syncEpoch).isEqualTo(later);
         assertThat(gamma.state).as("the later cycle's state, not overwritten").isEqualTo(SourceState.SYNCING);
         assertThat(gamma.lastError).isNull();
@@ -101,7 +71,7 @@ class SyncReplicasTest {
         gate.open();
         awaitIdle();
 
-        SourceEntity gamma = source();
+        SourceEntity gamma = state();
         assertThat(gamma.state).isEqualTo(SourceState.SYNCING);
         assertThat(gamma.lastSyncSucceededAt).isNull();
         assertThat(sources.markSucceeded("gamma", later, clock.instant(), clock.instant(), null)).isTrue();
@@ -152,12 +122,12 @@ class SyncReplicasTest {
         setDue(clock.instant().minusSeconds(1));
         engine.tick();
         assertThat(engine.isRunning("gamma")).as("left to its replica for the takeover delay").isFalse();
-        assertThat(source().lastSyncStartedAt).isNull();
+        assertThat(state().lastSyncStartedAt).isNull();
 
         setDue(clock.instant().minusSeconds(6));
         engine.tick();
         awaitIdle();
-        assertThat(source().lastSyncStartedAt).as("taken over once the delay passed").isNotNull();
+        assertThat(state().lastSyncStartedAt).as("taken over once the delay passed").isNotNull();
     }
 
     @Test
@@ -166,7 +136,7 @@ class SyncReplicasTest {
         setDue(clock.instant().minusSeconds(1));
         engine.tick();
         awaitIdle();
-        assertThat(source().lastSyncStartedAt).isNotNull();
+        assertThat(state().lastSyncStartedAt).isNotNull();
     }
 
     @Test
@@ -206,7 +176,7 @@ class SyncReplicasTest {
         assertThat(db.single("SELECT count(*) FROM sync_checkpoint WHERE source_id = 'gamma'"))
                 .as("the running cycle could not write its checkpoint back").isEqualTo(0L);
         assertThat(db.single("SELECT count(*) FROM run WHERE source_id = 'gamma'")).isEqualTo(1L);
-        assertThat(source().nextSyncAt).isBeforeOrEqualTo(clock.instant());
+        assertThat(state().nextSyncAt).isBeforeOrEqualTo(clock.instant());
         Map<String, Object> seen = new HashMap<>();
         connector.script((source, context) -> seen.put("checkpoints", context.checkpoints().size()));
         EndToEnd.syncOnce(engine, "gamma");
@@ -217,17 +187,5 @@ class SyncReplicasTest {
 
     private void setDue(Instant at) {
         QuarkusTransaction.requiringNew().run(() -> SourceEntity.update("nextSyncAt = ?1 where id = 'gamma'", at));
-    }
-
-    private SourceEntity source() {
-        return QuarkusTransaction.requiringNew().call(() -> SourceEntity.<SourceEntity>findById("gamma"));
-    }
-
-    private static com.fasterxml.jackson.databind.JsonNode number(int value) {
-        return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.numberNode(value);
-    }
-
-    private void awaitIdle() {
-        EndToEnd.awaitIdle(engine, "gamma");
     }
 }
