@@ -3,6 +3,7 @@ package dev.taskruns.support;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 
+import java.time.Instant;
 import java.util.Map;
 
 import static io.restassured.RestAssured.given;
@@ -24,6 +25,16 @@ public record SimulatorAdmin(String base) {
 
     public void advance(long seconds) {
         given().queryParam("seconds", seconds).post(base + "/admin/advance").then().statusCode(200);
+    }
+
+    /** The simulated now. */
+    public Instant now() {
+        return Instant.parse(given().get(base + "/admin/clock").then().statusCode(200).extract().jsonPath().getString("now"));
+    }
+
+    /** Vendor calls the simulator answered since its last reset, whatever the answer. */
+    public long calls() {
+        return given().get(base + "/admin/calls").then().statusCode(200).extract().jsonPath().getLong("total");
     }
 
     public JsonPath groundTruth() {

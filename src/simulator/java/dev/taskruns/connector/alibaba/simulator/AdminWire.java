@@ -5,7 +5,6 @@ import dev.taskruns.connector.simulator.Fault;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 
 import java.util.List;
-import java.util.Map;
 
 /** JSON of the simulator's own admin API (not vendor API). */
 final class AdminWire {
@@ -34,10 +33,5 @@ final class AdminWire {
     /** Every task as DescribeProcessTasks lists it at {@code now}, in its default order (gmtModified desc). */
     @RegisterForReflection
     record GroundTruth(String now, long nowMillis, List<AlibabaWire.ProcessTask> tasks) {
-    }
-
-    /** DescribeProcessTasks calls answered since the last reset, by outcome: {@code Success} or the error Code. */
-    @RegisterForReflection
-    record Calls(long total, Map<String, Long> byOutcome) {
     }
 }

@@ -45,10 +45,10 @@ public class AlibabaGateway {
         try {
             response = Response.ok(admit(method, headers, uri, body, requestId, handler), MediaType.APPLICATION_JSON)
                     .header(REQUEST_ID, requestId).build();
-            simulator.countCall("Success");
+            simulator.calls().count("Success");
         } catch (ApiError e) {
             response = error(requestId, e);
-            simulator.countCall(e.code);
+            simulator.calls().count(e.code);
         }
         return response;
     }

@@ -1,15 +1,12 @@
 package dev.taskruns.connector.alibaba.simulator;
 
+import dev.taskruns.connector.simulator.CallCounts;
 import dev.taskruns.connector.simulator.RateLimiter;
 import dev.taskruns.connector.simulator.SimulatorClock;
 import io.quarkus.arc.profile.IfBuildProfile;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The current simulated account and everything a reset clears: its own clock, rate windows, used
@@ -24,7 +21,7 @@ public class AlibabaSimulator {
     private final SimulatorClock clock;
     private final RateLimiter rateLimiter = new RateLimiter();
     private final Nonces nonces = new Nonces();
-    private final Map<String, LongAdder> calls = new ConcurrentHashMap<>();
+    private final CallCounts calls = new CallCounts();
     private volatile World world;
 
     public AlibabaSimulator(AlibabaSimulatorConfig config, Faults faults) {
@@ -60,14 +57,8 @@ public class AlibabaSimulator {
         return config.accessKeyId().equals(accessKeyId) ? config.accessKeySecret() : null;
     }
 
-    void countCall(String outcome) {
-        calls.computeIfAbsent(outcome, o -> new LongAdder()).increment();
-    }
-
-    AdminWire.Calls calls() {
-        Map<String, Long> byOutcome = new TreeMap<>();
-        calls.forEach((outcome, count) -> byOutcome.put(outcome, count.sum()));
-        return new AdminWire.Calls(byOutcome.values().stream().mapToLong(Long::longValue).sum(), byOutcome);
+    CallCounts calls() {
+        return calls;
     }
 
     /** Fresh data, clock, nonces, faults, rate windows and call counts; seed and sizes default to the configured ones. */

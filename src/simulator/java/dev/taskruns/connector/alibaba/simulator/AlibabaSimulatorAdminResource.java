@@ -1,6 +1,7 @@
 package dev.taskruns.connector.alibaba.simulator;
 
 import dev.taskruns.connector.simulator.AdminAnswers;
+import dev.taskruns.connector.simulator.CallCounts;
 import io.quarkus.arc.profile.IfBuildProfile;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -88,8 +89,8 @@ public class AlibabaSimulatorAdminResource {
     @GET
     @Path("/calls")
     @Operation(hidden = true)
-    public AdminWire.Calls calls() {
-        return simulator.calls();
+    public CallCounts.Calls calls() {
+        return simulator.calls().snapshot();
     }
 
     private static AdminWire.Clock clock(Instant now) {

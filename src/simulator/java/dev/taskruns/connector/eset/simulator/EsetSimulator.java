@@ -1,5 +1,6 @@
 package dev.taskruns.connector.eset.simulator;
 
+import dev.taskruns.connector.simulator.CallCounts;
 import io.quarkus.arc.profile.IfBuildProfile;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -16,6 +17,7 @@ public class EsetSimulator {
     private final Faults faults;
     private final DeferredResponses deferred;
     private final EsetRateLimiter rateLimiter;
+    private final CallCounts calls = new CallCounts();
     private volatile World world;
 
     public EsetSimulator(EsetSimulatorConfig config, EsetClock clock, Tokens tokens, Faults faults,
@@ -37,8 +39,12 @@ public class EsetSimulator {
         return clock.now();
     }
 
+    CallCounts calls() {
+        return calls;
+    }
+
     /**
-     * Fresh data, clock, tokens, faults, cached answers and rate windows. Seed and sizes default to
+     * Fresh data, clock, tokens, faults, cached answers, rate windows and call counts. Seed and sizes default to
      * the configured ones; tests pass others, e.g. more than 1000 tasks to see page sizes coerced.
      */
     synchronized Instant reset(Long seed, Integer devices, Integer tasks) {
@@ -47,6 +53,7 @@ public class EsetSimulator {
         faults.reset();
         deferred.clear();
         rateLimiter.clear();
+        calls.clear();
         world = World.seed(seed != null ? seed : config.seed(), devices != null ? devices : config.devices(),
                 tasks != null ? tasks : config.tasks(), now);
         return now;

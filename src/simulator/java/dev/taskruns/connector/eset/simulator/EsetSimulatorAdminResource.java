@@ -1,6 +1,7 @@
 package dev.taskruns.connector.eset.simulator;
 
 import dev.taskruns.connector.simulator.AdminAnswers;
+import dev.taskruns.connector.simulator.CallCounts;
 import io.quarkus.arc.profile.IfBuildProfile;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -17,7 +18,7 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 
-/** Test and demo controls: fault switches, reseeding, the simulated clock and the ground truth. */
+/** Test and demo controls: fault switches, reseeding, the simulated clock, the ground truth and the call count. */
 @Path("/simulator/eset/admin")
 @Produces(MediaType.APPLICATION_JSON)
 @IfBuildProfile(anyOf = {"demo", "test"})
@@ -92,5 +93,12 @@ public class EsetSimulatorAdminResource {
         List<AdminWire.Device> devices = world.devices().stream()
                 .map(d -> new AdminWire.Device(d.uuid(), d.displayName())).toList();
         return new AdminWire.GroundTruth(EsetWire.timestamp(now), tasks, devices, runs);
+    }
+
+    @GET
+    @Path("/calls")
+    @Operation(hidden = true)
+    public CallCounts.Calls calls() {
+        return simulator.calls().snapshot();
     }
 }

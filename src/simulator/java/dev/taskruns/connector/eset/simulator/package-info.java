@@ -31,6 +31,8 @@
  * <li>{@code POST /simulator/eset/admin/advance?seconds=N}, {@code GET /simulator/eset/admin/clock}.</li>
  * <li>{@code GET /simulator/eset/admin/ground-truth}: every task (with {@code deleted}), device and
  * visible run ({@code taskUuid, uuid, deviceUuid, status, startTime, endTime}) at the simulated now.</li>
+ * <li>{@code GET /simulator/eset/admin/calls}: {@code {"total": N, "byOutcome": {"200": .., "429": ..}}}, every
+ * vendor call (token endpoint included) answered since the last reset, by HTTP status.</li>
  * </ul>
  */
 package dev.taskruns.connector.eset.simulator;

@@ -528,4 +528,22 @@ class EsetSimulatorTest {
         assertThat(unknownPath.header("request-id")).isNotBlank();
         assertThat(clock.header("request-id")).isNotBlank();
     }
+
+    // --- admin --------------------------------------------------------------------------------
+
+    @Test
+    void vendorCallsAreCountedByStatusTokenCallsIncludedUntilTheNextReset() {
+        String token = accessToken();
+        get(token, "/v1/device_tasks", Map.of()).then().statusCode(200);
+        get("not-a-token", "/v1/device_tasks", Map.of()).then().statusCode(401);
+        groundTruth(); // the admin API is not the vendor's
+
+        JsonPath calls = given().get(BASE + "/admin/calls").then().statusCode(200).extract().jsonPath();
+        SimulatorApi.resetWithoutRateLimit();
+
+        assertThat(calls.getLong("total")).isEqualTo(3);
+        assertThat(calls.getLong("byOutcome.'200'")).isEqualTo(2);
+        assertThat(calls.getLong("byOutcome.'401'")).isEqualTo(1);
+        assertThat(SimulatorApi.ADMIN.calls()).isZero();
+    }
 }
