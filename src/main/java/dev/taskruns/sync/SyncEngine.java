@@ -100,9 +100,10 @@ public class SyncEngine {
         }
     }
 
-    /** SIGTERM with a shutdown delay: readiness is already down; start nothing new from now on. */
+    /** SIGTERM with a shutdown delay: readiness is already down; start nothing new and leave the deal. */
     void stopStarting(@Observes ShutdownDelayInitiatedEvent event) {
         stopping = true;
+        leave();
     }
 
     /**
@@ -119,6 +120,11 @@ public class SyncEngine {
             workers.shutdownNow();
             workers.awaitTermination(5, TimeUnit.SECONDS);
         }
+        leave();
+    }
+
+    /** Out of the deal: the other replicas take this one's share at their next tick. */
+    private void leave() {
         try {
             replicas.leave();
         } catch (RuntimeException e) {

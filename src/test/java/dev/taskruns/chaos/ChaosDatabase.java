@@ -13,6 +13,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -86,6 +87,18 @@ final class ChaosDatabase implements AutoCloseable {
             }
         }
         return holders;
+    }
+
+    /** When the latest cycle of {@code source} started (any replica), or null. */
+    Instant lastSyncStarted(String source) throws SQLException {
+        try (Connection connection = connect();
+             PreparedStatement ps = connection.prepareStatement("SELECT last_sync_started_at FROM source WHERE id = ?")) {
+            ps.setString(1, source);
+            try (ResultSet rs = ps.executeQuery()) {
+                OffsetDateTime started = rs.next() ? rs.getObject(1, OffsetDateTime.class) : null;
+                return started == null ? null : started.toInstant();
+            }
+        }
     }
 
     List<StoredRun> runs() throws SQLException {

@@ -26,6 +26,8 @@ import java.util.Random;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * The chaos suite: three packaged application processes (the production jar) against one PostgreSQL
  * and both vendor simulators, which this test app serves on the test port as the one ground truth
@@ -108,6 +110,8 @@ class ChaosIT {
     String alibabaKeySecret;
 
     private final List<Replica> replicas = new ArrayList<>();
+    /** From each kill -9 to the next cycle of the source its victim was syncing, on another replica. */
+    private final List<Duration> takeovers = new ArrayList<>();
 
     @Test
     void afterKillsRestartsAndVendorFaultsTheStoreEqualsTheVendorsAndReplicasShareTheWork() throws Exception {
@@ -154,6 +158,7 @@ class ChaosIT {
         Instant sharedFrom = Instant.now();
         Costs three = measure();
         Instant sharedTo = Instant.now();
+        Handover handover = stopOneMidCycle(db);
 
         // C: chaos
         faultsOn();
@@ -189,6 +194,13 @@ class ChaosIT {
                 alibabaRatio, CALL_BOUND, longest.getValue().toMillis() / 1000.0, longest.getKey(),
                 Duration.between(chaosStart, frozen).toSeconds(), Duration.between(frozen, settled).toSeconds(),
                 kills, log.failures(chaosStart, settled), Duration.between(begin, Instant.now()).toSeconds());
+        Duration slowestTakeover = takeovers.stream().max(Comparator.naturalOrder()).orElse(Duration.ZERO);
+        System.out.printf("takeover after kill -9 (next cycle of the victim's source on another replica): max %.1f s, all %s"
+                        + " | SIGTERM mid-cycle of %s: not ready after %.1f s, source carried on by another replica after %.1f s,"
+                        + " process exited after %.1f s%n",
+                slowestTakeover.toMillis() / 1000.0, takeovers.stream().map(d -> "%.1f".formatted(d.toMillis() / 1000.0)).toList(),
+                handover.source(), handover.notReady().toMillis() / 1000.0, handover.carriedOn().toMillis() / 1000.0,
+                handover.exited().toMillis() / 1000.0);
         System.out.println("longest gap per source: " + gaps.entrySet().stream()
                 .map(e -> e.getKey() + " " + e.getValue().toMillis() / 1000.0 + " s").collect(Collectors.joining(", ")));
         printTable("successful cycles per replica, " + REPLICAS + " replicas without faults",
@@ -203,6 +215,13 @@ class ChaosIT {
         checks.assertThat(findings.lastRunWrong()).as("devices with a wrong last run").isZero();
         checks.assertThat(esetRatio).as("ESET calls per cycle, %d replicas over one", REPLICAS).isLessThanOrEqualTo(CALL_BOUND);
         checks.assertThat(alibabaRatio).as("Alibaba calls per cycle, %d replicas over one", REPLICAS).isLessThanOrEqualTo(CALL_BOUND);
+        checks.assertThat(slowestTakeover).as("takeover after kill -9, within two poll intervals")
+                .isLessThanOrEqualTo(POLL_INTERVAL.multipliedBy(2));
+        checks.assertThat(handover.carriedOn()).as("a stopped replica's source carried on at once, not after a timeout")
+                .isLessThanOrEqualTo(POLL_INTERVAL.multipliedBy(2));
+        checks.assertThat(handover.notReady()).as("not ready before anything else").isLessThan(handover.exited());
+        checks.assertThat(handover.exited()).as("exited within the pod's termination grace period")
+                .isLessThanOrEqualTo(Duration.ofSeconds(40));
         checks.assertAll();
     }
 
@@ -260,6 +279,9 @@ class ChaosIT {
         }
         // failures back off from the poll interval; capped low so the settle phase is not spent waiting
         p.put("taskruns.sync.max-backoff", "8s");
+        // with 2 s polls, a source left by a dead replica is taken over within two poll intervals
+        p.put("taskruns.sync.takeover-delay", "1s");
+        p.put("quarkus.shutdown.delay", "1s");
         for (String vendor : List.of("eset", "alibaba")) {
             p.put("taskruns." + vendor + ".requests-per-second", "10");
             p.put("taskruns." + vendor + ".retry-delay", "100ms");
@@ -339,16 +361,73 @@ class ChaosIT {
             if (!holders.isEmpty()) {
                 Map.Entry<String, String> victim = holders.get(random.nextInt(holders.size()));
                 Replica replica = replica(victim.getValue());
+                Instant killed = Instant.now();
                 replica.kill();
                 replica.start();
-                System.out.printf("chaos +%ds: kill -9 %s (mid-cycle of %s), restarted%n", seconds(start), replica.name(),
-                        victim.getKey());
+                Duration takeover = nextCycleOf(db, victim.getKey(), killed);
+                takeovers.add(takeover);
+                System.out.printf("chaos +%ds: kill -9 %s (mid-cycle of %s), restarted; another replica took the source over after %.1f s%n",
+                        seconds(start), replica.name(), victim.getKey(), takeover.toMillis() / 1000.0);
                 return true;
             }
             Thread.sleep(100);
         }
         System.out.println("chaos: no replica held a sync lock for 3 s, nobody killed");
         return false;
+    }
+
+    /** What stopping a replica cleanly (SIGTERM) mid-cycle took, from the signal. */
+    private record Handover(String source, Duration notReady, Duration carriedOn, Duration exited) {
+    }
+
+    /**
+     * SIGTERM for a replica mid-cycle, as Kubernetes stops a pod: it must turn not ready at once, its
+     * source must go on on another replica at once (not after a lock or lease timeout), and it must
+     * exit within the grace period. It is started again afterwards.
+     */
+    private Handover stopOneMidCycle(ChaosDatabase db) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        Map<String, String> holders = Map.of();
+        while (holders.isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            holders = db.lockHolders(SOURCES);
+        }
+        assertThat(holders).as("some replica mid-cycle").isNotEmpty();
+        Map.Entry<String, String> busy = holders.entrySet().iterator().next();
+        Replica replica = replica(busy.getValue());
+        Instant signalled = Instant.now();
+        replica.terminate();
+        Duration notReady = null;
+        while (notReady == null && Duration.between(signalled, Instant.now()).toSeconds() < 10) {
+            if (!replica.ready()) {
+                notReady = Duration.between(signalled, Instant.now());
+            }
+            Thread.sleep(20);
+        }
+        Duration carriedOn = nextCycleOf(db, busy.getKey(), signalled);
+        assertThat(replica.awaitExit(Duration.ofSeconds(60))).as(replica.name() + " exits after SIGTERM").isTrue();
+        Duration exited = Duration.between(signalled, Instant.now());
+        System.out.printf("SIGTERM %s mid-cycle of %s%n", replica.name(), busy.getKey());
+        replica.start();
+        replica.awaitReady(START_TIMEOUT);
+        return new Handover(busy.getKey(), notReady == null ? exited : notReady, carriedOn, exited);
+    }
+
+    /** How long after {@code since} a cycle of {@code source} started (30 s at most). */
+    private static Duration nextCycleOf(ChaosDatabase db, String source, Instant since) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                Instant started = db.lastSyncStarted(source);
+                if (started != null && started.isAfter(since)) {
+                    return Duration.between(since, started);
+                }
+            } catch (SQLException e) {
+                // coming back
+            }
+            Thread.sleep(100);
+        }
+        return Duration.ofSeconds(30);
     }
 
     private Replica replica(String name) {

@@ -87,7 +87,7 @@ final class Replica {
             if (!isAlive()) {
                 throw new AssertionError(name + " exited while starting:\n" + tail(40));
             }
-            if (status("/q/health/ready") == 200) {
+            if (ready()) {
                 return;
             }
             Thread.sleep(200);
@@ -101,6 +101,27 @@ final class Replica {
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    /** SIGTERM (what Kubernetes sends first), without waiting. */
+    synchronized void terminate() {
+        if (process != null) {
+            process.destroy();
+        }
+    }
+
+    /** Waits up to {@code timeout} for the process to exit; whether it did. */
+    boolean awaitExit(Duration timeout) throws InterruptedException {
+        Process running;
+        synchronized (this) {
+            running = process;
+        }
+        return running == null || running.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether {@code /q/health/ready} answers 200 now. */
+    boolean ready() {
+        return status("/q/health/ready") == 200;
     }
 
     /** SIGTERM, then SIGKILL if it has not stopped within {@code grace}. */
