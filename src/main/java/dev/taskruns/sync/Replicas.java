@@ -20,30 +20,31 @@ public class Replicas {
     private final ReplicaRepository repository;
     private final SyncConfig config;
     private final String id;
-    private volatile long lastBeat;
-    private volatile boolean beaten;
 
     public Replicas(ReplicaRepository repository, SyncConfig config) {
         this.repository = repository;
         this.config = config;
         // host (the pod name on Kubernetes) and pid for people reading the table, a random part so
-        // that two processes of one host, or a restarted one, never share an id
-        this.id = System.getenv().getOrDefault("HOSTNAME", "replica") + "-" + ProcessHandle.current().pid() + "-"
-                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        // that two processes of one host, or a restarted one, never share an id; short enough to
+        // fit PostgreSQL's application_name (63 bytes) with SourceLock's prefix
+        this.id = config.replicaId().orElseGet(() -> {
+            String host = System.getenv().getOrDefault("HOSTNAME", "replica");
+            return host.substring(0, Math.min(host.length(), 24)) + "-" + ProcessHandle.current().pid() + "-"
+                    + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt());
+        });
     }
 
     public String id() {
         return id;
     }
 
-    /** Renews this replica's lease when a heartbeat is due; called by every tick. */
+    /**
+     * Renews this replica's lease, every {@code heartbeat}, from a job of its own: also when this
+     * replica runs no scheduler, as long as it could hold a lock (a manual sync), since other
+     * replicas end lock sessions of replicas whose lease ran out.
+     */
     void beat() {
-        long now = System.nanoTime();
-        if (!beaten || now - lastBeat >= config.heartbeat().toNanos()) {
-            repository.heartbeat(id, lease());
-            lastBeat = now;
-            beaten = true;
-        }
+        repository.heartbeat(id, lease());
     }
 
     /** The replicas alive, in id order, this one always among them (it is, whatever the table says). */

@@ -3,8 +3,10 @@ package dev.taskruns.sync;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Pattern;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /** How the engine schedules cycles ({@code taskruns.sync.*}); per-source intervals live on the sources. */
 @ConfigMapping(prefix = "taskruns.sync")
@@ -31,6 +33,13 @@ public interface SyncConfig {
     /** Upper bound of the retry delay after failures (it doubles from the poll interval). */
     @WithDefault("30m")
     Duration maxBackoff();
+
+    /**
+     * This replica's name among the replicas (lease table, and the application name of its lock
+     * sessions); unique per running process. Default: the host name (the pod's name on Kubernetes),
+     * the process id and a random part.
+     */
+    Optional<@Pattern(regexp = "[A-Za-z0-9._-]{1,40}") String> replicaId();
 
     /**
      * How often a replica renews its lease in {@code sync_replica}; a replica whose lease is three

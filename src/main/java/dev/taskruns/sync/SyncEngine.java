@@ -86,6 +86,12 @@ public class SyncEngine {
             LOG.warnf("Source %s (vendor %s) is not synced: this build has no %s connector", s.id(), s.vendor(), s.vendor());
             repository.markUnsupported(s.id(), "No " + s.vendor() + " connector in this build", clock.instant());
         });
+        heartbeat();
+        scheduler.newJob("taskruns-sync-heartbeat")
+                .setInterval(config.heartbeat().toMillis() + "ms")
+                .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
+                .setTask(execution -> heartbeat())
+                .schedule();
         scheduler.newJob("taskruns-sync-lock-keep-alive")
                 .setInterval(config.lockKeepAlive().toMillis() + "ms")
                 .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)
@@ -148,7 +154,6 @@ public class SyncEngine {
         List<String> alive;
         Instant now = clock.instant();
         try {
-            replicas.beat();
             alive = replicas.alive();
             due = repository.due(now);
         } catch (RuntimeException e) {
@@ -171,16 +176,37 @@ public class SyncEngine {
             boolean unattended = source.nextSyncAt() == null
                     || !source.nextSyncAt().plus(config.takeoverDelay()).isAfter(now);
             if (ours || unattended) {
-                sources.find(source.id()).filter(s -> connectors.forSource(s).isPresent()).ifPresent(this::startDue);
+                sources.find(source.id()).filter(s -> connectors.forSource(s).isPresent())
+                        .ifPresent(s -> startDue(s, unattended, alive));
             }
         }
     }
 
-    private void startDue(SourceDefinition source) {
+    /**
+     * A source overdue whose lock another session holds: a live cycle (nothing to do), or one of a
+     * replica that is frozen or cut off but whose session PostgreSQL still keeps (a stopped process,
+     * a long pause, a partition where TCP stays up). The lease tells them apart: a holder whose
+     * replica's lease ran out has its session ended, so the source is taken over at the next tick;
+     * should that replica wake up, its cycle has lost its lock and its epoch, and writes nothing.
+     */
+    private void startDue(SourceDefinition source, boolean unattended, List<String> alive) {
         try {
-            start(source, true);
+            if (start(source, true) == Start.ALREADY_RUNNING && unattended && !running.contains(source.id())) {
+                lock.endVanishedHolder(source.id(), alive);
+            }
         } catch (SQLException | RuntimeException e) {
             LOG.errorf(e, "Could not start a sync cycle of source %s", source.id());
+        }
+    }
+
+    private void heartbeat() {
+        if (stopping) {
+            return;
+        }
+        try {
+            replicas.beat();
+        } catch (RuntimeException e) {
+            LOG.debugf(e, "Heartbeat of replica %s failed", replicas.id()); // the tick reports store outages
         }
     }
 

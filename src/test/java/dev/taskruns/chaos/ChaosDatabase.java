@@ -33,9 +33,9 @@ final class ChaosDatabase implements AutoCloseable {
                      OffsetDateTime endedAt) {
     }
 
-    /** Which replica (its JDBC ApplicationName) holds the sync lock of which source: the key of SourceLock. */
+    /** Which replica holds the sync lock of which source: SourceLock names its sessions after their replica. */
     private static final String LOCK_HOLDERS = """
-            SELECT s.id, a.application_name
+            SELECT s.id, replace(a.application_name, 'taskruns-sync:', '')
             FROM unnest(?::text[]) AS s(id)
             JOIN pg_locks l ON l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
              AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended('taskruns.sync:' || s.id, 0)

@@ -68,6 +68,7 @@ class ChaosIT {
     private static final int REPLICAS = 3;
     private static final double CALL_BOUND = 1.2;
     private static final Duration POLL_INTERVAL = Duration.ofSeconds(2);
+    private static final Duration HEARTBEAT = Duration.ofSeconds(1);
     private static final Duration COST_WINDOW = Duration.ofSeconds(25);
     /** Longer than a cycle without faults takes. */
     private static final Duration CYCLES_END = Duration.ofSeconds(5);
@@ -112,6 +113,8 @@ class ChaosIT {
     private final List<Replica> replicas = new ArrayList<>();
     /** From each kill -9 to the next cycle of the source its victim was syncing, on another replica. */
     private final List<Duration> takeovers = new ArrayList<>();
+    /** From SIGSTOP of a replica mid-cycle to the next cycle of that source on another replica. */
+    private Duration frozenTakeover = Duration.ZERO;
 
     @Test
     void afterKillsRestartsAndVendorFaultsTheStoreEqualsTheVendorsAndReplicasShareTheWork() throws Exception {
@@ -196,9 +199,11 @@ class ChaosIT {
                 kills, log.failures(chaosStart, settled), Duration.between(begin, Instant.now()).toSeconds());
         Duration slowestTakeover = takeovers.stream().max(Comparator.naturalOrder()).orElse(Duration.ZERO);
         System.out.printf("takeover after kill -9 (next cycle of the victim's source on another replica): max %.1f s, all %s"
+                        + " | after SIGSTOP %.1f s"
                         + " | SIGTERM mid-cycle of %s: not ready after %.1f s, source carried on by another replica after %.1f s,"
                         + " process exited after %.1f s%n",
                 slowestTakeover.toMillis() / 1000.0, takeovers.stream().map(d -> "%.1f".formatted(d.toMillis() / 1000.0)).toList(),
+                frozenTakeover.toMillis() / 1000.0,
                 handover.source(), handover.notReady().toMillis() / 1000.0, handover.carriedOn().toMillis() / 1000.0,
                 handover.exited().toMillis() / 1000.0);
         System.out.println("longest gap per source: " + gaps.entrySet().stream()
@@ -217,6 +222,8 @@ class ChaosIT {
         checks.assertThat(alibabaRatio).as("Alibaba calls per cycle, %d replicas over one", REPLICAS).isLessThanOrEqualTo(CALL_BOUND);
         checks.assertThat(slowestTakeover).as("takeover after kill -9, within two poll intervals")
                 .isLessThanOrEqualTo(POLL_INTERVAL.multipliedBy(2));
+        checks.assertThat(frozenTakeover).as("takeover from a frozen replica: its lease (3 heartbeats), then two poll intervals")
+                .isPositive().isLessThanOrEqualTo(HEARTBEAT.multipliedBy(3).plus(POLL_INTERVAL.multipliedBy(2)));
         checks.assertThat(handover.carriedOn()).as("a stopped replica's source carried on at once, not after a timeout")
                 .isLessThanOrEqualTo(POLL_INTERVAL.multipliedBy(2));
         checks.assertThat(handover.notReady()).as("not ready before anything else").isLessThan(handover.exited());
@@ -281,6 +288,8 @@ class ChaosIT {
         p.put("taskruns.sync.max-backoff", "8s");
         // with 2 s polls, a source left by a dead replica is taken over within two poll intervals
         p.put("taskruns.sync.takeover-delay", "1s");
+        // a frozen replica's lease runs out after three heartbeats
+        p.put("taskruns.sync.heartbeat", HEARTBEAT.toMillis() + "ms");
         p.put("quarkus.shutdown.delay", "1s");
         for (String vendor : List.of("eset", "alibaba")) {
             p.put("taskruns." + vendor + ".requests-per-second", "10");
@@ -336,6 +345,8 @@ class ChaosIT {
             if (step == (steps + 1) / 2) {
                 System.out.printf("chaos +%ds: PostgreSQL restarts (down %d s)%n", seconds(start), DATABASE_DOWN.toSeconds());
                 db.restart(DATABASE_DOWN);
+            } else if (step == 2) {
+                freezeMidCycle(db, start);
             } else if (killMidCycle(db, random, start)) {
                 kills++;
             }
@@ -347,33 +358,66 @@ class ChaosIT {
         return Duration.between(since, Instant.now()).toSeconds();
     }
 
+    /**
+     * SIGSTOP for a replica mid-cycle: alive, its sessions and locks kept by PostgreSQL, doing nothing
+     * (a long pause, a frozen VM). Its lease runs out and another replica ends its lock session and
+     * takes the source over; woken up (SIGCONT) it must not write over that replica.
+     */
+    private void freezeMidCycle(ChaosDatabase db, Instant start) throws Exception {
+        Map.Entry<String, String> victim = someLockHolder(db);
+        if (victim == null) {
+            System.out.println("chaos: no replica held a sync lock for 3 s, nobody frozen");
+            return;
+        }
+        Replica replica = replica(victim.getValue());
+        Instant frozen = Instant.now();
+        replica.pause(true);
+        frozenTakeover = nextCycleOf(db, victim.getKey(), frozen);
+        replica.pause(false);
+        System.out.printf("chaos +%ds: SIGSTOP %s (mid-cycle of %s); another replica took the source over after %.1f s; SIGCONT%n",
+                seconds(start), replica.name(), victim.getKey(), frozenTakeover.toMillis() / 1000.0);
+    }
+
     /** SIGKILL for a replica that holds some source's sync lock right now (waits up to 3 s for one), then a restart. */
     private boolean killMidCycle(ChaosDatabase db, Random random, Instant start) throws InterruptedException {
+        List<Map.Entry<String, String>> holders = lockHolders(db);
+        if (holders.isEmpty()) {
+            System.out.println("chaos: no replica held a sync lock for 3 s, nobody killed");
+            return false;
+        }
+        Map.Entry<String, String> victim = holders.get(random.nextInt(holders.size()));
+        Replica replica = replica(victim.getValue());
+        Instant killed = Instant.now();
+        replica.kill();
+        replica.start();
+        Duration takeover = nextCycleOf(db, victim.getKey(), killed);
+        takeovers.add(takeover);
+        System.out.printf("chaos +%ds: kill -9 %s (mid-cycle of %s), restarted; another replica took the source over after %.1f s%n",
+                seconds(start), replica.name(), victim.getKey(), takeover.toMillis() / 1000.0);
+        return true;
+    }
+
+    private Map.Entry<String, String> someLockHolder(ChaosDatabase db) throws InterruptedException {
+        List<Map.Entry<String, String>> holders = lockHolders(db);
+        return holders.isEmpty() ? null : holders.getFirst();
+    }
+
+    /** (source, replica) for each source whose lock a live replica holds; waits up to 3 s for one. */
+    private List<Map.Entry<String, String>> lockHolders(ChaosDatabase db) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(3).toNanos();
         while (System.nanoTime() < deadline) {
-            List<Map.Entry<String, String>> holders;
             try {
-                holders = db.lockHolders(SOURCES).entrySet().stream()
+                List<Map.Entry<String, String>> holders = db.lockHolders(SOURCES).entrySet().stream()
                         .filter(e -> replica(e.getValue()) != null && replica(e.getValue()).isAlive()).toList();
+                if (!holders.isEmpty()) {
+                    return holders;
+                }
             } catch (SQLException e) {
-                holders = List.of(); // the database is still coming back
-            }
-            if (!holders.isEmpty()) {
-                Map.Entry<String, String> victim = holders.get(random.nextInt(holders.size()));
-                Replica replica = replica(victim.getValue());
-                Instant killed = Instant.now();
-                replica.kill();
-                replica.start();
-                Duration takeover = nextCycleOf(db, victim.getKey(), killed);
-                takeovers.add(takeover);
-                System.out.printf("chaos +%ds: kill -9 %s (mid-cycle of %s), restarted; another replica took the source over after %.1f s%n",
-                        seconds(start), replica.name(), victim.getKey(), takeover.toMillis() / 1000.0);
-                return true;
+                // the database is still coming back
             }
             Thread.sleep(100);
         }
-        System.out.println("chaos: no replica held a sync lock for 3 s, nobody killed");
-        return false;
+        return List.of();
     }
 
     /** What stopping a replica cleanly (SIGTERM) mid-cycle took, from the signal. */
@@ -386,14 +430,8 @@ class ChaosIT {
      * exit within the grace period. It is started again afterwards.
      */
     private Handover stopOneMidCycle(ChaosDatabase db) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        Map<String, String> holders = Map.of();
-        while (holders.isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(50);
-            holders = db.lockHolders(SOURCES);
-        }
-        assertThat(holders).as("some replica mid-cycle").isNotEmpty();
-        Map.Entry<String, String> busy = holders.entrySet().iterator().next();
+        Map.Entry<String, String> busy = someLockHolder(db);
+        assertThat(busy).as("some replica mid-cycle").isNotNull();
         Replica replica = replica(busy.getValue());
         Instant signalled = Instant.now();
         replica.terminate();

@@ -18,8 +18,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One application process: the production jar ({@code target/quarkus-app/quarkus-run.jar}) started
- * with system properties, its console appended to {@code <name>.log} across restarts. Its JDBC
- * ApplicationName is its name, so the database tells which replica holds which source's lock.
+ * with system properties, its console appended to {@code <name>.log} across restarts. Its replica id
+ * (and JDBC ApplicationName) is its name, so the database tells which replica holds which source's lock.
  */
 final class Replica {
 
@@ -60,6 +60,7 @@ final class Replica {
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-Dquarkus.http.port=" + port);
         command.add("-Dquarkus.datasource.jdbc.additional-jdbc-properties.ApplicationName=" + name);
+        command.add("-Dtaskruns.sync.replica-id=" + name);
         command.add("-jar");
         command.add(JAR.toString());
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
@@ -101,6 +102,15 @@ final class Replica {
             process.destroyForcibly();
             process.waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    /** SIGSTOP ({@code true}) or SIGCONT: a process that is alive, sockets and all, but does nothing. */
+    void pause(boolean paused) throws IOException, InterruptedException {
+        long pid;
+        synchronized (this) {
+            pid = process.pid();
+        }
+        new ProcessBuilder("kill", paused ? "-STOP" : "-CONT", Long.toString(pid)).inheritIO().start().waitFor();
     }
 
     /** SIGTERM (what Kubernetes sends first), without waiting. */

@@ -10,8 +10,13 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.HashMap;
@@ -39,6 +44,15 @@ class SyncReplicasTest extends ScriptedSourceTest {
 
     @Inject
     Clock clock;
+
+    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
+    String jdbcUrl;
+
+    @ConfigProperty(name = "quarkus.datasource.username")
+    String user;
+
+    @ConfigProperty(name = "quarkus.datasource.password")
+    String password;
 
     @Test
     void aCycleOvertakenByALaterOneWritesNothingAndRecordsNothing() throws Exception {
@@ -137,6 +151,49 @@ class SyncReplicasTest extends ScriptedSourceTest {
         engine.tick();
         awaitIdle();
         assertThat(state().lastSyncStartedAt).isNotNull();
+    }
+
+    /** A replica frozen mid-cycle (SIGSTOP, a long pause, a partition TCP survives) keeps its session and lock. */
+    @Test
+    void aLockHeldByAReplicaWhoseLeaseRanOutIsEndedAndItsSourceTakenOver() throws Exception {
+        try (Connection frozen = holdLock("taskruns-sync:frozen-1")) {
+            setDue(clock.instant().minusSeconds(10));
+            engine.tick();
+            assertThat(engine.isRunning(ID)).isFalse();
+            assertThat(frozen.isValid(2)).as("its session was ended").isFalse();
+
+            engine.tick();
+            awaitIdle();
+            assertThat(state().lastSyncStartedAt).as("taken over at the next tick").isNotNull();
+        }
+    }
+
+    @Test
+    void aLockHeldByALiveReplicaOrBySomethingElseIsLeftAlone() throws Exception {
+        db.list("INSERT INTO sync_replica (id) VALUES ('busy-1') RETURNING id");
+        for (String holder : List.of("taskruns-sync:busy-1", "psql")) {
+            try (Connection other = holdLock(holder)) {
+                setDue(clock.instant().minusSeconds(10));
+                engine.tick();
+                engine.tick();
+                assertThat(other.isValid(2)).as(holder + " keeps its session").isTrue();
+                assertThat(state().lastSyncStartedAt).isNull();
+            }
+        }
+    }
+
+    /** A session of its own (not the pool's: it may be ended, and must not go back holding the lock). */
+    private Connection holdLock(String applicationName) throws SQLException {
+        Connection connection = DriverManager.getConnection(jdbcUrl, user, password);
+        try (PreparedStatement name = connection.prepareStatement("SELECT set_config('application_name', ?, false)");
+             PreparedStatement lock = connection.prepareStatement(
+                     "SELECT pg_advisory_lock(hashtextextended('taskruns.sync:' || ?, 0))")) {
+            name.setString(1, applicationName);
+            name.execute();
+            lock.setString(1, ID);
+            lock.execute();
+        }
+        return connection;
     }
 
     @Test
