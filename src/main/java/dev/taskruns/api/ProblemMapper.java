@@ -71,7 +71,6 @@ public class ProblemMapper {
         return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem).build();
     }
 
-
     private static String lastNode(String path) {
         return path.substring(path.lastIndexOf('.') + 1);
     }

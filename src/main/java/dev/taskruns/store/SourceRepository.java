@@ -117,13 +117,15 @@ public class SourceRepository implements PanacheRepositoryBase<SourceEntity, Str
     }
 
     /**
-     * A cycle given up because its replica is stopping: not a failure (no back-off, errors kept as
-     * they were) and due at once, so another replica carries on from the last committed page.
+     * A cycle given up because its replica is stopping: not a failure (no back-off, errors and the
+     * state they put the source in kept as they were) and due at once, so another replica carries on
+     * from the last committed page.
      */
     @Transactional
-    public boolean markAbandoned(String id, long epoch, Instant now) {
+    public boolean markAbandoned(String id, long epoch, Instant now, int failingAfter) {
         return owned(id, epoch).map(source -> {
-            source.state = SourceState.IDLE;
+            source.state = source.consecutiveFailures == 0 ? SourceState.IDLE
+                    : source.consecutiveFailures >= failingAfter ? SourceState.FAILING : SourceState.BACKING_OFF;
             source.nextSyncAt = now;
             return true;
         }).orElse(false);

@@ -20,6 +20,7 @@ public class Replicas {
     private final ReplicaRepository repository;
     private final SyncConfig config;
     private final String id;
+    private boolean left;
 
     public Replicas(ReplicaRepository repository, SyncConfig config) {
         this.repository = repository;
@@ -41,24 +42,29 @@ public class Replicas {
     /**
      * Renews this replica's lease, every {@code heartbeat}, from a job of its own: also when this
      * replica runs no scheduler, as long as it could hold a lock (a manual sync), since other
-     * replicas end lock sessions of replicas whose lease ran out.
+     * replicas end lock sessions of replicas whose lease ran out. Also while stopping (then marked
+     * leaving: dealt nothing, but still alive while its cycles wind down), never after {@link #leave}.
      */
-    void beat() {
-        repository.heartbeat(id, lease());
+    synchronized void beat(boolean leaving) {
+        if (!left) {
+            repository.heartbeat(id, lease(), leaving);
+        }
     }
 
-    /** The replicas alive, in id order, this one always among them (it is, whatever the table says). */
-    List<String> alive() {
-        List<String> alive = new ArrayList<>(repository.alive(lease()));
-        if (!alive.contains(id)) {
+    /** The replicas sources are dealt to, in id order, this one always among them unless it is leaving. */
+    List<String> dealtIn(boolean leaving) {
+        List<String> alive = new ArrayList<>(repository.dealtIn());
+        alive.remove(id);
+        if (!leaving) {
             alive.add(id);
             alive.sort(null);
         }
         return alive;
     }
 
-    /** A clean stop: the others stop counting on this replica at once, not after its lease runs out. */
-    void leave() {
+    /** The end of a clean stop: its lease goes at once instead of running out. */
+    synchronized void leave() {
+        left = true;
         repository.leave(id);
     }
 

@@ -9,7 +9,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Collection;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,10 +32,24 @@ public class SourceLock {
     private static final String KEY_PREFIX = "taskruns.sync:";
     /** A lock session's application_name: this prefix and its replica's id (see {@link #endVanishedHolder}). */
     static final String HOLDER_PREFIX = "taskruns-sync:";
-    private static final String HOLDER = """
-            SELECT l.pid, a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
-             WHERE l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
-               AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended(?, 0)
+    /*
+     * One statement, so that nothing changes between the look and the act: the session holding the
+     * source's lock in this database, named after a replica of this service whose lease has run out
+     * (or which is gone from the table), and silent for longer than two keep-alives (a live holder
+     * pings its session, a frozen one cannot). pg_terminate_backend waits (up to 5 s) for the session
+     * to end, so the lock is free when it returns.
+     */
+    private static final String END_VANISHED_HOLDER = """
+            SELECT h.replica, pg_terminate_backend(h.pid, 5000)
+              FROM (SELECT l.pid, substr(a.application_name, length(p.prefix) + 1) AS replica
+                      FROM (SELECT ?::text AS prefix, ?::text AS key, ?::float8 AS silent) p
+                      JOIN pg_locks l ON l.locktype = 'advisory' AND l.granted AND l.objsubid = 1
+                       AND ((l.classid::bigint << 32) | l.objid::bigint) = hashtextextended(p.key, 0)
+                       AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                      JOIN pg_stat_activity a ON a.pid = l.pid
+                     WHERE starts_with(a.application_name, p.prefix)
+                       AND a.state = 'idle' AND a.state_change < now() - make_interval(secs => p.silent)) h
+             WHERE NOT EXISTS (SELECT 1 FROM sync_replica r WHERE r.id = h.replica AND r.expires_at >= now())
             """;
     /*
      * The lock's session must outlive long quiet stretches (vendor retries, 202 polls) and die soon
@@ -48,14 +61,18 @@ public class SourceLock {
             + "SET tcp_keepalives_idle = 10; SET tcp_keepalives_interval = 5; SET tcp_keepalives_count = 3";
     private static final String RESET_SESSION = "RESET idle_session_timeout; RESET idle_in_transaction_session_timeout; "
             + "RESET tcp_keepalives_idle; RESET tcp_keepalives_interval; RESET tcp_keepalives_count; RESET application_name";
+    /** A keep-alive or check on the lock session that gets no answer gives up after this long. */
+    private static final int NETWORK_TIMEOUT_MILLIS = 10_000;
 
     private final AgroalDataSource dataSource;
     private final Replicas replicas;
+    private final SyncConfig config;
     private final Set<Held> held = ConcurrentHashMap.newKeySet();
 
-    public SourceLock(AgroalDataSource dataSource, Replicas replicas) {
+    public SourceLock(AgroalDataSource dataSource, Replicas replicas, SyncConfig config) {
         this.dataSource = dataSource;
         this.replicas = replicas;
+        this.config = config;
     }
 
     /** The held lock, or empty when another replica (or cycle) holds it. */
@@ -66,13 +83,19 @@ public class SourceLock {
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
                 if (rs.getBoolean(1)) {
+                    int networkTimeout = connection.getNetworkTimeout();
                     try (Statement settings = connection.createStatement();
                          PreparedStatement name = connection.prepareStatement("SELECT set_config('application_name', ?, false)")) {
                         settings.execute(SESSION);
                         name.setString(1, HOLDER_PREFIX + replicas.id());
                         name.execute();
+                        connection.setNetworkTimeout(Runnable::run, NETWORK_TIMEOUT_MILLIS);
+                    } catch (SQLException | RuntimeException e) {
+                        // it holds the lock: never hand such a session back to the pool
+                        connection.abort(Runnable::run);
+                        throw e;
                     }
-                    Held lock = new Held(connection, sourceId);
+                    Held lock = new Held(connection, sourceId, networkTimeout);
                     held.add(lock);
                     return Optional.of(lock);
                 }
@@ -86,29 +109,23 @@ public class SourceLock {
     }
 
     /**
-     * Ends the session holding {@code sourceId}'s lock if it belongs to a replica not among
-     * {@code alive} (its lease ran out: frozen, paused or cut off, while PostgreSQL still keeps its
-     * session). Sessions not named by a replica of this service are left alone. Whether it ended one.
+     * Ends the session holding {@code sourceId}'s lock if it belongs to a replica of this service
+     * whose lease has run out and has been silent for two keep-alives (frozen, paused or cut off,
+     * while PostgreSQL still keeps its session). Anything else holding the key (a live replica, a
+     * replica stopping, a psql session, another database) is left alone. Whether it ended one.
      */
-    boolean endVanishedHolder(String sourceId, Collection<String> alive) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement ps = connection.prepareStatement(HOLDER)) {
-            ps.setString(1, KEY_PREFIX + sourceId);
+    boolean endVanishedHolder(String sourceId) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement ps = connection.prepareStatement(END_VANISHED_HOLDER)) {
+            ps.setString(1, HOLDER_PREFIX);
+            ps.setString(2, KEY_PREFIX + sourceId);
+            ps.setDouble(3, config.lockKeepAlive().multipliedBy(2).toMillis() / 1000.0);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
                     return false;
                 }
-                int pid = rs.getInt(1);
-                String name = rs.getString(2);
-                if (name == null || !name.startsWith(HOLDER_PREFIX) || alive.contains(name.substring(HOLDER_PREFIX.length()))) {
-                    return false;
-                }
-                try (PreparedStatement end = connection.prepareStatement("SELECT pg_terminate_backend(?)")) {
-                    end.setInt(1, pid);
-                    end.execute();
-                }
                 LOG.warnf("The sync lock of source %s was held by replica %s, whose lease ran out (frozen or cut off): "
-                        + "ended its database session so that the source is taken over", sourceId,
-                        name.substring(HOLDER_PREFIX.length()));
+                        + "ended its database session so that the source is taken over", sourceId, rs.getString(1));
                 return true;
             }
         }
@@ -126,10 +143,12 @@ public class SourceLock {
     public final class Held implements AutoCloseable {
         private final Connection connection;
         private final String sourceId;
+        private final int networkTimeout;
 
-        private Held(Connection connection, String sourceId) {
+        private Held(Connection connection, String sourceId, int networkTimeout) {
             this.connection = connection;
             this.sourceId = sourceId;
+            this.networkTimeout = networkTimeout;
         }
 
         /**
@@ -168,6 +187,7 @@ public class SourceLock {
                 reset.execute(RESET_SESSION);
                 unlock.setString(1, KEY_PREFIX + sourceId);
                 unlock.execute();
+                connection.setNetworkTimeout(Runnable::run, networkTimeout);
             } catch (SQLException e) {
                 if (connection.isValid(5)) {
                     // still holding the lock, perhaps: never hand such a session back to the pool

@@ -109,7 +109,7 @@ public class SyncEngine {
     /** SIGTERM with a shutdown delay: readiness is already down; start nothing new and leave the deal. */
     void stopStarting(@Observes ShutdownDelayInitiatedEvent event) {
         stopping = true;
-        leave();
+        heartbeat(); // marked leaving: dealt nothing from now on, still alive while its cycles wind down
     }
 
     /**
@@ -120,6 +120,7 @@ public class SyncEngine {
      */
     void stop(@Observes ShutdownEvent event) throws InterruptedException {
         stopping = true;
+        heartbeat();
         workers.shutdown();
         if (!workers.awaitTermination(config.shutdownGrace().toMillis(), TimeUnit.MILLISECONDS)) {
             LOG.warnf("Sync cycles still running after %s; interrupting them", config.shutdownGrace());
@@ -129,7 +130,7 @@ public class SyncEngine {
         leave();
     }
 
-    /** Out of the deal: the other replicas take this one's share at their next tick. */
+    /** Its lease gone: once its cycles have ended, nothing of this replica is left to wait for. */
     private void leave() {
         try {
             replicas.leave();
@@ -154,7 +155,7 @@ public class SyncEngine {
         List<String> alive;
         Instant now = clock.instant();
         try {
-            alive = replicas.alive();
+            alive = replicas.dealtIn(false);
             due = repository.due(now);
         } catch (RuntimeException e) {
             if (!tickFailing) {
@@ -177,7 +178,7 @@ public class SyncEngine {
                     || !source.nextSyncAt().plus(config.takeoverDelay()).isAfter(now);
             if (ours || unattended) {
                 sources.find(source.id()).filter(s -> connectors.forSource(s).isPresent())
-                        .ifPresent(s -> startDue(s, unattended, alive));
+                        .filter(SourceDefinition::enabled).ifPresent(s -> startDue(s, unattended));
             }
         }
     }
@@ -189,10 +190,11 @@ public class SyncEngine {
      * replica's lease ran out has its session ended, so the source is taken over at the next tick;
      * should that replica wake up, its cycle has lost its lock and its epoch, and writes nothing.
      */
-    private void startDue(SourceDefinition source, boolean unattended, List<String> alive) {
+    private void startDue(SourceDefinition source, boolean unattended) {
         try {
-            if (start(source, true) == Start.ALREADY_RUNNING && unattended && !running.contains(source.id())) {
-                lock.endVanishedHolder(source.id(), alive);
+            if (start(source, true) == Start.ALREADY_RUNNING && unattended && !running.contains(source.id())
+                    && lock.endVanishedHolder(source.id())) {
+                start(source, true);
             }
         } catch (SQLException | RuntimeException e) {
             LOG.errorf(e, "Could not start a sync cycle of source %s", source.id());
@@ -200,11 +202,8 @@ public class SyncEngine {
     }
 
     private void heartbeat() {
-        if (stopping) {
-            return;
-        }
         try {
-            replicas.beat();
+            replicas.beat(stopping);
         } catch (RuntimeException e) {
             LOG.debugf(e, "Heartbeat of replica %s failed", replicas.id()); // the tick reports store outages
         }
@@ -263,28 +262,27 @@ public class SyncEngine {
             return Start.BUSY;
         }
         running.add(source.id());
+        Optional<SourceLock.Held> held = Optional.empty();
         boolean handedOver = false;
         try {
-            Optional<SourceLock.Held> held = lock.tryAcquire(source.id());
+            held = lock.tryAcquire(source.id());
             if (held.isEmpty()) {
                 return Start.ALREADY_RUNNING;
             }
             // another replica may have finished this source's cycle between our look and the lock
             if (onlyIfDue && !repository.isDue(source.id(), clock.instant())) {
-                held.get().close();
                 return Start.ALREADY_RUNNING;
             }
-            try {
-                workers.execute(() -> runCycle(source, held.get()));
-            } catch (RuntimeException e) { // shutting down: give the lock back at once
-                held.get().close();
-                throw e;
-            }
+            SourceLock.Held cycleLock = held.get();
+            workers.execute(() -> runCycle(source, cycleLock));
             handedOver = true;
             return Start.STARTED;
         } finally {
-            if (!handedOver) {
+            if (!handedOver) { // whatever went wrong (the store, shutting down), the lock goes back at once
                 running.remove(source.id());
+                if (held.isPresent()) {
+                    held.get().close();
+                }
             }
         }
     }
@@ -331,7 +329,7 @@ public class SyncEngine {
         if (e instanceof Cycle.Superseded) {
             finish(source, cycle, "superseded", started, e.getMessage());
         } else if (stopping) {
-            boolean recorded = repository.markAbandoned(source.id(), epoch, now);
+            boolean recorded = repository.markAbandoned(source.id(), epoch, now, config.failingAfter());
             finish(source, cycle, recorded ? "abandoned" : "superseded", started, "replica stopping: " + describe(e));
         } else {
             LOG.debugf(e, "Sync cycle of source %s failed", source.id());
@@ -384,6 +382,6 @@ public class SyncEngine {
             return null;
         }
         String clean = message.replace('\u0000', '\uFFFD');
-        return clean.length() <= 1000 ? clean : clean.substring(0, 1000) + "…";
+        return clean.length() <= 1000 ? clean : clean.substring(0, clean.offsetByCodePoints(0, 990)) + "…";
     }
 }

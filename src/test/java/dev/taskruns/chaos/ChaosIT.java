@@ -186,15 +186,20 @@ class ChaosIT {
         Map.Entry<String, Duration> longest = gaps.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
         double esetRatio = three.eset().perCycle() / one.eset().perCycle();
         double alibabaRatio = three.alibaba().perCycle() / one.alibaba().perCycle();
+        // per cycle alone would not see two replicas pulling the same interval (twice the calls in
+        // twice the cycles): over the same window, the calls themselves must stay within the bound too
+        double windowRatio = (double) (three.eset().calls() + three.alibaba().calls())
+                / (one.eset().calls() + one.alibaba().calls());
 
         System.out.printf(
                 "CHAOS runs expected=%d missing=%d duplicated=%d stale=%d last-run-wrong=%d"
-                        + " | vendor calls per cycle, 1 -> %d replicas (calls/cycles): ESET %s -> %s = x%.2f, Alibaba %s -> %s = x%.2f (bound x%.1f)"
+                        + " | vendor calls per cycle, 1 -> %d replicas (calls/cycles): ESET %s -> %s = x%.2f, Alibaba %s -> %s = x%.2f,"
+                        + " per %d s window x%.2f (bound x%.1f)"
                         + " | longest without a successful cycle %.1f s (%s; chaos %d s, settle %d s)"
                         + " | kill -9 x%d, postgres restarts 1, failed cycles %d, run time %d s%n",
                 findings.expected(), findings.missing(), findings.duplicated(), findings.stale(), findings.lastRunWrong(),
                 REPLICAS, one.eset().show(), three.eset().show(), esetRatio, one.alibaba().show(), three.alibaba().show(),
-                alibabaRatio, CALL_BOUND, longest.getValue().toMillis() / 1000.0, longest.getKey(),
+                alibabaRatio, COST_WINDOW.toSeconds(), windowRatio, CALL_BOUND, longest.getValue().toMillis() / 1000.0, longest.getKey(),
                 Duration.between(chaosStart, frozen).toSeconds(), Duration.between(frozen, settled).toSeconds(),
                 kills, log.failures(chaosStart, settled), Duration.between(begin, Instant.now()).toSeconds());
         Duration slowestTakeover = takeovers.stream().max(Comparator.naturalOrder()).orElse(Duration.ZERO);
@@ -220,6 +225,11 @@ class ChaosIT {
         checks.assertThat(findings.lastRunWrong()).as("devices with a wrong last run").isZero();
         checks.assertThat(esetRatio).as("ESET calls per cycle, %d replicas over one", REPLICAS).isLessThanOrEqualTo(CALL_BOUND);
         checks.assertThat(alibabaRatio).as("Alibaba calls per cycle, %d replicas over one", REPLICAS).isLessThanOrEqualTo(CALL_BOUND);
+        checks.assertThat(windowRatio).as("vendor calls in the same window, %d replicas over one", REPLICAS)
+                .isLessThanOrEqualTo(CALL_BOUND);
+        checks.assertThat(takeovers).as("replicas killed mid-cycle").isNotEmpty();
+        checks.assertThat(replica(handover.replica()).log()).as("the stopped replica's cycle ended at a page, abandoned")
+                .content().contains("sync cycle source=" + handover.source() + " ").contains("outcome=abandoned");
         checks.assertThat(slowestTakeover).as("takeover after kill -9, within two poll intervals")
                 .isLessThanOrEqualTo(POLL_INTERVAL.multipliedBy(2));
         checks.assertThat(frozenTakeover).as("takeover from a frozen replica: its lease (3 heartbeats), then two poll intervals")
@@ -290,6 +300,8 @@ class ChaosIT {
         p.put("taskruns.sync.takeover-delay", "1s");
         // a frozen replica's lease runs out after three heartbeats
         p.put("taskruns.sync.heartbeat", HEARTBEAT.toMillis() + "ms");
+        // and its lock session counts as silent after two keep-alives
+        p.put("taskruns.sync.lock-keep-alive", HEARTBEAT.toMillis() + "ms");
         p.put("quarkus.shutdown.delay", "1s");
         for (String vendor : List.of("eset", "alibaba")) {
             p.put("taskruns." + vendor + ".requests-per-second", "10");
@@ -421,7 +433,7 @@ class ChaosIT {
     }
 
     /** What stopping a replica cleanly (SIGTERM) mid-cycle took, from the signal. */
-    private record Handover(String source, Duration notReady, Duration carriedOn, Duration exited) {
+    private record Handover(String replica, String source, Duration notReady, Duration carriedOn, Duration exited) {
     }
 
     /**
@@ -448,7 +460,7 @@ class ChaosIT {
         System.out.printf("SIGTERM %s mid-cycle of %s%n", replica.name(), busy.getKey());
         replica.start();
         replica.awaitReady(START_TIMEOUT);
-        return new Handover(busy.getKey(), notReady == null ? exited : notReady, carriedOn, exited);
+        return new Handover(replica.name(), busy.getKey(), notReady == null ? exited : notReady, carriedOn, exited);
     }
 
     /** How long after {@code since} a cycle of {@code source} started (30 s at most). */

@@ -179,7 +179,4 @@ class SyncEngineTest extends ScriptedSourceTest {
         RestAssured.post("/api/v1/sources/alpha/sync").then().statusCode(409)
                 .body("detail", containsString("disabled"));
     }
-
-
-
 }
