@@ -42,18 +42,9 @@ class RunsApiTest extends FacadeFixture.Loaded {
 
     @Test
     void walkingAllPagesWhileRunsAreInsertedYieldsEveryRunOnce() {
-        List<String> seen = new ArrayList<>();
-        Map<String, Object> query = new HashMap<>(Map.of("limit", 2));
-        ValidatableResponse page = get("/api/v1/runs", query);
-        seen.addAll(ids(page));
         // newer than the cursor (not part of this walk) and older than it (reached later)
-        store.write(List.of(extra("alpha", "x1", "d7", T0.plusSeconds(3600)), extra("alpha", "x0", "d7", T0.minusSeconds(1))));
-        String cursor;
-        while ((cursor = page.extract().path("nextCursor")) != null) {
-            query.put("cursor", cursor);
-            page = get("/api/v1/runs", query).statusCode(200);
-            seen.addAll(ids(page));
-        }
+        List<String> seen = walkInPagesOfTwo(() -> store.write(List.of(
+                extra("alpha", "x1", "d7", T0.plusSeconds(3600)), extra("alpha", "x0", "d7", T0.minusSeconds(1)))));
         assertThat(seen).containsExactly("beta/b1", "alpha/r2", "alpha/r3", "gamma/g1", "alpha/r5", "alpha/r4",
                 "alpha/r1", "alpha/x0");
     }
@@ -66,19 +57,25 @@ class RunsApiTest extends FacadeFixture.Loaded {
      */
     @Test
     void aRunWhoseStartedAtChangesDuringAWalkMovesWithItEveryOtherRunIsMetOnce() {
-        List<String> seen = new ArrayList<>();
+        // after the first page (b1, r2): the oldest run becomes the newest, the newest the oldest
+        List<String> seen = walkInPagesOfTwo(() -> store.write(List.of(
+                extra("alpha", "r1", "d1", T0.plusSeconds(3600)), extra("beta", "b1", "d1", T0.minusSeconds(60)))));
+        assertThat(seen).containsExactly("beta/b1", "alpha/r2", "alpha/r3", "gamma/g1", "alpha/r5", "alpha/r4", "beta/b1");
+    }
+
+    /** Every run id met walking /runs two at a time, with {@code afterFirstPage} done between the first two pages. */
+    private static List<String> walkInPagesOfTwo(Runnable afterFirstPage) {
         Map<String, Object> query = new HashMap<>(Map.of("limit", 2));
         ValidatableResponse page = get("/api/v1/runs", query);
-        seen.addAll(ids(page));
-        assertThat(seen).containsExactly("beta/b1", "alpha/r2");
-        store.write(List.of(extra("alpha", "r1", "d1", T0.plusSeconds(3600)), extra("beta", "b1", "d1", T0.minusSeconds(60))));
+        List<String> seen = new ArrayList<>(ids(page));
+        afterFirstPage.run();
         String cursor;
         while ((cursor = page.extract().path("nextCursor")) != null) {
             query.put("cursor", cursor);
             page = get("/api/v1/runs", query).statusCode(200);
             seen.addAll(ids(page));
         }
-        assertThat(seen).containsExactly("beta/b1", "alpha/r2", "alpha/r3", "gamma/g1", "alpha/r5", "alpha/r4", "beta/b1");
+        return seen;
     }
 
     @Test
