@@ -127,6 +127,7 @@ class DatabaseOutageIT {
         env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://localhost:" + dbPort + "/postgres");
         env.put("QUARKUS_DATASOURCE_USERNAME", "postgres");
         env.put("QUARKUS_DATASOURCE_PASSWORD", "postgres");
+        env.put("TASKRUNS_AUTH_ENABLED", "false"); // what is under test here is the database, not the caller
         env.put("TASKRUNS_SOURCES_SLOW_VENDOR", "eset");
         env.put("TASKRUNS_SOURCES_SLOW_POLL_INTERVAL", "2s");
         env.put("TASKRUNS_SOURCES_SLOW_ESET_AUTOMATION_URL", vendorUrl);

@@ -1,9 +1,13 @@
 package dev.taskruns;
 
+import dev.taskruns.api.Authentication;
+import dev.taskruns.support.AuthenticationOn;
 import dev.taskruns.support.PostgresResource;
+import dev.taskruns.support.TestTokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusIntegrationTest;
 import io.restassured.RestAssured;
+import io.restassured.specification.RequestSpecification;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -16,12 +20,14 @@ import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
 
 /** The packaged application (prod profile, as deployed) against real PostgreSQL. */
 @QuarkusIntegrationTest
 @WithTestResource(PostgresResource.class)
+@WithTestResource(AuthenticationOn.class)
 class PackagedAppIT {
 
     @Test
@@ -30,10 +36,14 @@ class PackagedAppIT {
     }
 
     @Test
-    void servesTheFacade() {
-        RestAssured.get("/api/v1/last-runs").then().statusCode(200).body("nextCursor", equalTo(null));
-        RestAssured.get("/api/v1/sources").then().statusCode(200);
-        RestAssured.get("/api/v1/runs?limit=5000").then().statusCode(400)
+    void servesTheFacadeToTokensWithTheRole() {
+        RestAssured.get("/api/v1/last-runs").then().statusCode(401).contentType("application/problem+json")
+                .header("WWW-Authenticate", containsString("Bearer"));
+        RequestSpecification reader = RestAssured.given().auth().oauth2(TestTokens.token(Authentication.READ));
+        reader.get("/api/v1/last-runs").then().statusCode(200).body("nextCursor", equalTo(null));
+        reader.get("/api/v1/sources").then().statusCode(200);
+        reader.post("/api/v1/sources/nosuch/sync").then().statusCode(403).contentType("application/problem+json");
+        reader.get("/api/v1/runs?limit=5000").then().statusCode(400)
                 .contentType("application/problem+json").body("errors[0].parameter", equalTo("limit"));
         RestAssured.given().accept("application/json").get("/q/openapi").then().statusCode(200)
                 .body("paths", hasKey("/api/v1/last-runs"));

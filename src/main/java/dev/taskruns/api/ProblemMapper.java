@@ -1,8 +1,12 @@
 package dev.taskruns.api;
 
 import dev.taskruns.store.DatabaseOutage;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -39,6 +43,22 @@ public class ProblemMapper {
                 .map(v -> new Problem.ParameterError(lastNode(v.getPropertyPath().toString()), v.getMessage()))
                 .toList();
         return invalidParameters(new InvalidParametersException(errors));
+    }
+
+    /** No token, or one that does not verify (signature, issuer, expiry): the caller must (re)authenticate. */
+    @ServerExceptionMapper({UnauthorizedException.class, AuthenticationFailedException.class})
+    public Response unauthorized(RuntimeException e) {
+        return Response.fromResponse(respond(new Problem("urn:taskruns:problem:unauthorized", "Unauthorized", 401,
+                        "A valid bearer token (Authorization: Bearer <jwt>) is required", List.of())))
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"taskruns\"").build();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return Response.fromResponse(respond(new Problem("urn:taskruns:problem:forbidden", "Forbidden", 403,
+                        "The token does not grant the role this call needs (taskruns-read for reads, taskruns-sync "
+                                + "to start cycles)", List.of())))
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"taskruns\", error=\"insufficient_scope\"").build();
     }
 
     /** JAX-RS errors (unknown path 404, 405, 406, 415, ...) keep their status. */

@@ -6,6 +6,7 @@ import dev.taskruns.store.RunQueries;
 import dev.taskruns.store.RunQueries.DeviceKey;
 import dev.taskruns.store.RunQueries.RunKey;
 import dev.taskruns.store.RunView;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -30,6 +31,11 @@ import java.util.function.Function;
 @APIResponse(responseCode = "400", description = "A bad parameter; each one is named in errors[]",
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 @APIResponse(responseCode = "503", description = "The database is unavailable; retry after Retry-After seconds",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@RolesAllowed(Authentication.READ)
+@APIResponse(responseCode = "401", description = "No bearer token, or one that is invalid or expired",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "403", description = "The token lacks the taskruns-read role",
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class RunsResource {
 

@@ -4,6 +4,7 @@ import dev.taskruns.config.Sources;
 import dev.taskruns.store.SourceEntity;
 import dev.taskruns.store.SourceRepository;
 import dev.taskruns.sync.SyncEngine;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PathParam;
@@ -29,6 +30,10 @@ import java.util.stream.Collectors;
 @Tag(name = "Sources")
 @APIResponse(responseCode = "503", description = "The database is unavailable; retry after Retry-After seconds",
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "401", description = "No bearer token, or one that is invalid or expired",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+@APIResponse(responseCode = "403", description = "The token lacks the role: taskruns-read to list, taskruns-sync to start cycles",
+        content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class SourcesResource {
 
     private final Sources sources;
@@ -42,6 +47,7 @@ public class SourcesResource {
     }
 
     @GET
+    @RolesAllowed(Authentication.READ)
     @Operation(summary = "Every configured source with its sync state", description = "Ordered by id.")
     public List<SourceDto> list() {
         Map<String, SourceEntity> stored = repository.listAll().stream()
@@ -51,6 +57,7 @@ public class SourcesResource {
 
     @POST
     @Path("/{id}/sync")
+    @RolesAllowed(Authentication.SYNC)
     @Operation(summary = "Start a sync cycle of one source now",
             description = "Accepted (202) when a cycle starts; 409 while one of this source runs on any replica.")
     @APIResponse(responseCode = "202", description = "A cycle has started; follow it on GET /api/v1/sources")
@@ -75,6 +82,7 @@ public class SourcesResource {
 
     @POST
     @Path("/{id}/reread")
+    @RolesAllowed(Authentication.SYNC)
     @Operation(summary = "Read one source again from scratch",
             description = "Forgets the source's checkpoints and makes it due at once, so its next cycle reads "
                     + "everything its connector reaches (ESET: every task; Alibaba: the backfill period). "
