@@ -64,13 +64,13 @@ function typeErrors(objects) {
   const lines = [];
   const lineToIndex = [];
   const imports = new Map();
-  objects.forEach((obj, i) => {
+  for (const obj of objects) {
     const m = modelOf(obj);
-    if (!m) return;
-    const alias = `${m.typeName}_${[...imports.keys()].length}`;
+    if (!m) continue;
+    const alias = `${m.typeName}_${imports.size}`;
     const key = `${m.specifier}#${m.typeName}`;
     if (!imports.has(key)) imports.set(key, { alias, ...m });
-  });
+  }
   for (const { alias, specifier, typeName } of imports.values()) {
     lines.push(`import type { ${typeName} as ${alias} } from "${specifier}";`);
     lineToIndex.push(-1);
@@ -114,7 +114,9 @@ function check(items) {
   const tsErrors = typeErrors(items.map((it) => it.obj));
   const setupErrors = tsErrors.get(-1);
   if (setupErrors) throw new Error(`type check could not run:\n${setupErrors.join("\n")}`);
-  return items.map((it, i) => ({ ...it, errors: [...schemaErrors(it.obj), ...(tsErrors.get(i) ?? [])] }));
+  return items.map((it, i) => ({
+    ...it, errors: [...(it.policy ?? []), ...schemaErrors(it.obj), ...(tsErrors.get(i) ?? [])],
+  }));
 }
 
 // Objects each of which must fail; if one passes, the validator has gone lenient.
@@ -158,7 +160,10 @@ for (const dir of targets) {
   const objects = render(dir);
   if (objects.length === 0) throw new Error(`${dir} renders nothing`);
   for (const obj of objects) {
-    items.push({ obj, where: `${path.relative(k8sDir, dir)}: ${obj.kind} ${obj.metadata?.name}` });
+    const where = `${path.relative(k8sDir, dir)}: ${obj.kind} ${obj.metadata?.name}`;
+    // Credentials never come from these manifests (docs/deploy.md, step 2): a rendered Secret is an
+    // example that would overwrite the real one on every apply.
+    items.push({ obj, where, policy: obj.kind === "Secret" ? ["a Secret must not be rendered by any kustomization"] : [] });
   }
 }
 
