@@ -1,0 +1,188 @@
+// Renders the kustomize base and every overlay with `kubectl kustomize` and checks each object against
+// the Kubernetes API schemas, failing on a wrong type, a missing required field or an unknown field.
+//
+// Two checks, both from the same generated models (kubernetes-models, generated from the Kubernetes
+// OpenAPI; @kubernetes-models/prometheus-operator from the operator's CRDs):
+//  1. the model's JSON-schema validator (ajv): types, required fields, formats. Its schemas allow
+//     unknown properties, as the OpenAPI documents do, so a misspelt field would pass;
+//  2. the TypeScript compiler on the models' interfaces: every object becomes a typed object literal,
+//     and TypeScript rejects a property the interface does not declare, at any depth, and a wrong type.
+// Before the real manifests it runs a self-test: deliberately broken objects must be rejected, so a
+// validator that silently stopped checking fails CI instead of passing everything.
+//
+// Usage: node validate.mjs [kustomization dir ...]   (default: the base and every overlay)
+import { execFileSync } from "node:child_process";
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseAllDocuments } from "yaml";
+import ts from "typescript";
+import * as core from "kubernetes-models/v1";
+import * as apps from "kubernetes-models/apps/v1";
+import * as autoscaling from "kubernetes-models/autoscaling/v2";
+import * as policy from "kubernetes-models/policy/v1";
+import * as networking from "kubernetes-models/networking.k8s.io/v1";
+import * as monitoring from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const k8sDir = path.resolve(here, "..");
+
+// apiVersion -> [module object, module specifier for the TypeScript check]. A kind outside these
+// fails: adding a kind to the manifests means adding its schema here.
+const groups = {
+  "v1": [core, "kubernetes-models/v1"],
+  "apps/v1": [apps, "kubernetes-models/apps/v1"],
+  "autoscaling/v2": [autoscaling, "kubernetes-models/autoscaling/v2"],
+  "policy/v1": [policy, "kubernetes-models/policy/v1"],
+  "networking.k8s.io/v1": [networking, "kubernetes-models/networking.k8s.io/v1"],
+  "monitoring.coreos.com/v1": [monitoring, "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1"],
+};
+
+function modelOf(obj) {
+  const group = groups[obj?.apiVersion];
+  const Model = group?.[0][obj?.kind];
+  if (!Model || typeof Model !== "function") return null;
+  return { Model, specifier: group[1], typeName: `I${obj.kind}` };
+}
+
+// Check 1: the JSON-schema validator. Returns error strings.
+function schemaErrors(obj) {
+  const m = modelOf(obj);
+  if (!m) return [`no schema for apiVersion ${obj?.apiVersion} kind ${obj?.kind}`];
+  try {
+    new m.Model(structuredClone(obj)).validate();
+    return [];
+  } catch (e) {
+    return [String(e.message ?? e)];
+  }
+}
+
+// Check 2: one TypeScript program for all objects; each becomes `const oN: IKind = <json>;`.
+// Returns error strings per object index.
+function typeErrors(objects) {
+  const fileName = path.join(here, "__manifests__.ts");
+  const lines = [];
+  const lineToIndex = [];
+  const imports = new Map();
+  for (const obj of objects) {
+    const m = modelOf(obj);
+    if (!m) continue;
+    const alias = `${m.typeName}_${imports.size}`;
+    const key = `${m.specifier}#${m.typeName}`;
+    if (!imports.has(key)) imports.set(key, { alias, ...m });
+  }
+  for (const { alias, specifier, typeName } of imports.values()) {
+    lines.push(`import type { ${typeName} as ${alias} } from "${specifier}";`);
+    lineToIndex.push(-1);
+  }
+  objects.forEach((obj, i) => {
+    const m = modelOf(obj);
+    if (!m) return;
+    const { alias } = imports.get(`${m.specifier}#${m.typeName}`);
+    const body = `export const o${i}: ${alias} = ${JSON.stringify(obj, null, 2)};`.split("\n");
+    for (const l of body) { lines.push(l); lineToIndex.push(i); }
+  });
+  const source = lines.join("\n");
+  const options = {
+    strict: true, noEmit: true, skipLibCheck: true, types: [],
+    module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext,
+    target: ts.ScriptTarget.ES2022,
+  };
+  const host = ts.createCompilerHost(options);
+  const { getSourceFile, fileExists, readFile } = host;
+  host.getSourceFile = (f, ...rest) => f === fileName
+    ? ts.createSourceFile(f, source, ts.ScriptTarget.ES2022, true) : getSourceFile.call(host, f, ...rest);
+  host.fileExists = (f) => f === fileName || fileExists.call(host, f);
+  host.readFile = (f) => f === fileName ? source : readFile.call(host, f);
+  const program = ts.createProgram([fileName], options, host);
+  const errors = new Map();
+  const diagnostics = [...program.getSyntacticDiagnostics(), ...program.getSemanticDiagnostics()];
+  for (const d of diagnostics) {
+    const text = ts.flattenDiagnosticMessageText(d.messageText, "\n  ");
+    if (d.file?.fileName !== fileName || d.start === undefined) {
+      errors.set(-1, [...(errors.get(-1) ?? []), text]);
+      continue;
+    }
+    const { line } = d.file.getLineAndCharacterOfPosition(d.start);
+    const i = lineToIndex[line];
+    errors.set(i, [...(errors.get(i) ?? []), `${lines[line].trim()}\n  ${text}`]);
+  }
+  return errors;
+}
+
+function check(items) {
+  const tsErrors = typeErrors(items.map((it) => it.obj));
+  const setupErrors = tsErrors.get(-1);
+  if (setupErrors) throw new Error(`type check could not run:\n${setupErrors.join("\n")}`);
+  return items.map((it, i) => ({
+    ...it, errors: [...(it.policy ?? []), ...schemaErrors(it.obj), ...(tsErrors.get(i) ?? [])],
+  }));
+}
+
+// Objects each of which must fail; if one passes, the validator has gone lenient.
+const validDeployment = {
+  apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "t" },
+  spec: {
+    selector: { matchLabels: { a: "b" } },
+    template: { metadata: { labels: { a: "b" } }, spec: { containers: [{ name: "c", image: "i" }] } },
+  },
+};
+const selfTest = [
+  { what: "the valid control object", obj: validDeployment, mustFail: false },
+  { what: "an unknown field deep in a pod template", mustFail: true, obj: { ...validDeployment, spec: {
+    ...validDeployment.spec, template: { ...validDeployment.spec.template, spec: {
+      containers: [{ name: "c", image: "i", readinessProbes: {} }] } } } } },
+  { what: "a wrong type (replicas as a string)", mustFail: true,
+    obj: { ...validDeployment, spec: { ...validDeployment.spec, replicas: "3" } } },
+  { what: "an unknown field in a ServiceMonitor (CRD)", mustFail: true, obj: {
+    apiVersion: "monitoring.coreos.com/v1", kind: "ServiceMonitor", metadata: { name: "t" },
+    spec: { selector: {}, endpoints: [{ port: "http", intervall: "30s" }] } } },
+  { what: "an unknown kind", mustFail: true, obj: { apiVersion: "v1", kind: "Sekret", metadata: { name: "t" } } },
+];
+
+function render(dir) {
+  const yamlText = execFileSync("kubectl", ["kustomize", dir], { encoding: "utf8", maxBuffer: 64 << 20 });
+  const objects = [];
+  for (const doc of parseAllDocuments(yamlText)) {
+    if (doc.errors.length) throw new Error(`${dir}: YAML: ${doc.errors.map((e) => e.message).join("; ")}`);
+    const obj = doc.toJS();
+    if (obj) objects.push(obj);
+  }
+  return objects;
+}
+
+const targets = process.argv.length > 2 ? process.argv.slice(2) : [
+  path.join(k8sDir, "base"),
+  ...readdirSync(path.join(k8sDir, "overlays")).sort().map((o) => path.join(k8sDir, "overlays", o)),
+];
+const items = selfTest.map((t) => ({ ...t, where: `self-test: ${t.what}` }));
+for (const dir of targets) {
+  const objects = render(dir);
+  if (objects.length === 0) throw new Error(`${dir} renders nothing`);
+  for (const obj of objects) {
+    const where = `${path.relative(k8sDir, dir)}: ${obj.kind} ${obj.metadata?.name}`;
+    // Credentials never come from these manifests (docs/deploy.md, step 2): a rendered Secret is an
+    // example that would overwrite the real one on every apply.
+    items.push({ obj, where, policy: obj.kind === "Secret" ? ["a Secret must not be rendered by any kustomization"] : [] });
+  }
+}
+
+let failed = 0;
+for (const it of check(items)) {
+  if (it.mustFail !== undefined) {
+    const ok = it.mustFail === it.errors.length > 0;
+    console.log(`${ok ? "ok  " : "FAIL"} ${it.where}: ${it.errors.length ? "rejected" : "accepted"}`);
+    if (!ok) failed++;
+    else if (it.errors.length) console.log(`       (${it.errors[0].split("\n").slice(-1)[0].trim()})`);
+  } else if (it.errors.length) {
+    failed++;
+    console.log(`FAIL ${it.where}\n  ${it.errors.join("\n  ")}`);
+  } else {
+    console.log(`ok   ${it.where}`);
+  }
+}
+if (failed) {
+  console.error(`${failed} object(s) failed validation`);
+  process.exit(1);
+}
+console.log(`${items.length - selfTest.length} objects valid in ${targets.length} kustomizations`);
