@@ -119,6 +119,55 @@ function check(items) {
   }));
 }
 
+// Check 3, across the objects of one kustomization: every named port that something refers to
+// (a probe, a Service's targetPort, a ServiceMonitor endpoint, a NetworkPolicy rule) exists where it
+// points. The schemas cannot see this, and an overlay that drops or renames a port breaks it silently:
+// a probe that never succeeds, a Service without endpoints, metrics never scraped.
+// Returns Map(object index -> error strings).
+function referenceErrors(objects) {
+  const errors = new Map();
+  const fail = (i, text) => errors.set(i, [...(errors.get(i) ?? []), text]);
+  const matches = (selector, labels) => Object.entries(selector ?? {}).every(([k, v]) => labels?.[k] === v);
+  const pods = objects.flatMap((o) => o.kind === "Deployment" ? [{
+    labels: o.spec?.template?.metadata?.labels ?? {},
+    containers: o.spec?.template?.spec?.containers ?? [],
+  }] : []);
+  const portNames = (containers) => new Set(containers.flatMap((c) => (c.ports ?? []).map((p) => p.name)));
+  const podPorts = (selector) => new Set(pods.filter((p) => matches(selector, p.labels))
+    .flatMap((p) => [...portNames(p.containers)]));
+  objects.forEach((o, i) => {
+    if (o.kind === "Deployment") {
+      for (const c of o.spec?.template?.spec?.containers ?? []) {
+        const names = portNames([c]);
+        for (const probe of ["startupProbe", "readinessProbe", "livenessProbe"]) {
+          const port = c[probe]?.httpGet?.port;
+          if (typeof port === "string" && !names.has(port)) fail(i, `${c.name}.${probe} uses port ${port}, which the container does not declare`);
+        }
+      }
+    } else if (o.kind === "Service") {
+      const declared = podPorts(o.spec?.selector);
+      for (const p of o.spec?.ports ?? []) {
+        if (typeof p.targetPort === "string" && !declared.has(p.targetPort)) fail(i, `targetPort ${p.targetPort} is declared by no selected pod`);
+      }
+    } else if (o.kind === "ServiceMonitor") {
+      const services = objects.filter((s) => s.kind === "Service" && matches(o.spec?.selector?.matchLabels, s.metadata?.labels));
+      if (services.length === 0) fail(i, "its selector matches no Service");
+      const names = new Set(services.flatMap((s) => (s.spec?.ports ?? []).map((p) => p.name)));
+      for (const e of o.spec?.endpoints ?? []) {
+        if (e.port && !names.has(e.port)) fail(i, `endpoint port ${e.port} is on no selected Service`);
+      }
+    } else if (o.kind === "NetworkPolicy") {
+      const declared = podPorts(o.spec?.podSelector?.matchLabels);
+      for (const rule of o.spec?.ingress ?? []) {
+        for (const p of rule.ports ?? []) {
+          if (typeof p.port === "string" && !declared.has(p.port)) fail(i, `ingress port ${p.port} is declared by no selected pod`);
+        }
+      }
+    }
+  });
+  return errors;
+}
+
 // Objects each of which must fail; if one passes, the validator has gone lenient.
 const validDeployment = {
   apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "t" },
@@ -155,16 +204,28 @@ const targets = process.argv.length > 2 ? process.argv.slice(2) : [
   path.join(k8sDir, "base"),
   ...readdirSync(path.join(k8sDir, "overlays")).sort().map((o) => path.join(k8sDir, "overlays", o)),
 ];
+// The reference check's own self-test: a Service pointing at a port no pod declares must be caught.
+const brokenReference = referenceErrors([
+  { ...validDeployment, spec: { ...validDeployment.spec, template: { ...validDeployment.spec.template, spec: {
+    containers: [{ name: "c", image: "i", ports: [{ name: "http", containerPort: 8080 }] }] } } } },
+  { apiVersion: "v1", kind: "Service", metadata: { name: "t" },
+    spec: { selector: { a: "b" }, ports: [{ name: "m", port: 9000, targetPort: "management" }] } },
+]);
 const items = selfTest.map((t) => ({ ...t, where: `self-test: ${t.what}` }));
+items.push({ where: "self-test: a Service targetPort no pod declares", mustFail: true,
+  obj: validDeployment, policy: brokenReference.get(1) ?? [] });
 for (const dir of targets) {
   const objects = render(dir);
   if (objects.length === 0) throw new Error(`${dir} renders nothing`);
-  for (const obj of objects) {
+  const references = referenceErrors(objects);
+  objects.forEach((obj, i) => {
     const where = `${path.relative(k8sDir, dir)}: ${obj.kind} ${obj.metadata?.name}`;
     // Credentials never come from these manifests (docs/deploy.md, step 2): a rendered Secret is an
     // example that would overwrite the real one on every apply.
-    items.push({ obj, where, policy: obj.kind === "Secret" ? ["a Secret must not be rendered by any kustomization"] : [] });
-  }
+    const policy = [...(obj.kind === "Secret" ? ["a Secret must not be rendered by any kustomization"] : []),
+      ...(references.get(i) ?? [])];
+    items.push({ obj, where, policy });
+  });
 }
 
 let failed = 0;
@@ -185,4 +246,4 @@ if (failed) {
   console.error(`${failed} object(s) failed validation`);
   process.exit(1);
 }
-console.log(`${items.length - selfTest.length} objects valid in ${targets.length} kustomizations`);
+console.log(`${items.length - selfTest.length - 1} objects valid in ${targets.length} kustomizations`);

@@ -68,9 +68,10 @@ class DatabaseOutageIT {
         vendor.start();
         vendor.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(503).withFixedDelay(1500)));
         int appPort = freePort();
-        app = startApp(dbPort, appPort, vendor.baseUrl());
+        int managementPort = freePort();
+        app = startApp(dbPort, appPort, managementPort, vendor.baseUrl());
 
-        awaitStatus(appPort, "/q/health/ready", 200, Duration.ofSeconds(90));
+        awaitStatus(managementPort, "/q/health/ready", 200, Duration.ofSeconds(90));
         for (String path : FACADE) {
             assertThat(get(appPort, path).statusCode()).as(path).isEqualTo(200);
         }
@@ -91,18 +92,18 @@ class DatabaseOutageIT {
                     .doesNotContainIgnoringCase("select").doesNotContain("jdbc:");
         }
         long started = System.nanoTime();
-        HttpResponse<String> ready = get(appPort, "/q/health/ready");
+        HttpResponse<String> ready = get(managementPort, "/q/health/ready");
         System.out.printf("outage: GET /q/health/ready -> %d in %d ms%n", ready.statusCode(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
         assertThat(ready.statusCode()).isEqualTo(503);
         assertThat(ready.body()).contains("\"DOWN\"");
-        assertThat(get(appPort, "/q/health/live").statusCode()).isEqualTo(200);
+        assertThat(get(managementPort, "/q/health/live").statusCode()).isEqualTo(200);
 
         // long enough for the sync cycle in flight to end and for the scheduler to tick against a dead database
         Thread.sleep(10_000);
         postgres = startPostgres(dbPort);
 
-        awaitStatus(appPort, "/q/health/ready", 200, Duration.ofSeconds(30));
+        awaitStatus(managementPort, "/q/health/ready", 200, Duration.ofSeconds(30));
         for (String path : FACADE) {
             assertThat(get(appPort, path).statusCode()).as(path + " after the restart").isEqualTo(200);
         }
@@ -115,11 +116,12 @@ class DatabaseOutageIT {
         return EmbeddedPostgres.builder().setPort(port).setDataDirectory(dataDir).setCleanDataDirectory(false).start();
     }
 
-    private static Process startApp(int dbPort, int appPort, String vendorUrl) throws IOException {
+    private static Process startApp(int dbPort, int appPort, int managementPort, String vendorUrl) throws IOException {
         Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
         assertThat(jar).exists();
         String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(java, "-Dquarkus.http.port=" + appPort, "-jar", jar.toString())
+        ProcessBuilder builder = new ProcessBuilder(java, "-Dquarkus.http.port=" + appPort,
+                        "-Dquarkus.management.port=" + managementPort, "-jar", jar.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(Path.of("target/database-outage-it.log").toFile());
         Map<String, String> env = builder.environment();

@@ -2,6 +2,7 @@ package dev.taskruns;
 
 import dev.taskruns.api.Authentication;
 import dev.taskruns.support.AuthenticationOn;
+import dev.taskruns.support.ManagementPort;
 import dev.taskruns.support.PostgresResource;
 import dev.taskruns.support.TestTokens;
 import io.quarkus.test.common.WithTestResource;
@@ -28,11 +29,25 @@ import static org.hamcrest.Matchers.hasKey;
 @QuarkusIntegrationTest
 @WithTestResource(PostgresResource.class)
 @WithTestResource(AuthenticationOn.class)
+@WithTestResource(ManagementPort.class)
 class PackagedAppIT {
 
     @Test
     void startsMigratedAndReady() {
-        RestAssured.get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        management().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    /** Consumers reach the API port only: health, metrics and OpenAPI answer on the management port. */
+    @Test
+    void servesOperationsOnTheManagementPortOnly() {
+        for (String path : List.of("/q/health/ready", "/q/health/live", "/q/metrics", "/q/openapi")) {
+            RestAssured.get(path).then().statusCode(404);
+            management().get(path).then().statusCode(200);
+        }
+        management().get("/q/metrics").then().body(containsString("http_server_requests_seconds"));
+        management().accept("application/json").get("/q/openapi").then()
+                .body("paths", hasKey("/api/v1/last-runs"))
+                .body("components.securitySchemes.SecurityScheme.scheme", equalTo("bearer"));
     }
 
     @Test
@@ -45,8 +60,10 @@ class PackagedAppIT {
         reader.post("/api/v1/sources/nosuch/sync").then().statusCode(403).contentType("application/problem+json");
         reader.get("/api/v1/runs?limit=5000").then().statusCode(400)
                 .contentType("application/problem+json").body("errors[0].parameter", equalTo("limit"));
-        RestAssured.given().accept("application/json").get("/q/openapi").then().statusCode(200)
-                .body("paths", hasKey("/api/v1/last-runs"));
+    }
+
+    private static RequestSpecification management() {
+        return RestAssured.given().port(ManagementPort.port());
     }
 
     @Test

@@ -33,7 +33,8 @@ class ProdRefusesToStartIT {
         Path jar = Path.of("target/quarkus-app/quarkus-run.jar");
         assertThat(jar).exists();
         String java = ProcessHandle.current().info().command().orElse("java");
-        ProcessBuilder builder = new ProcessBuilder(java, "-Dquarkus.http.port=0", "-jar", jar.toString())
+        ProcessBuilder builder = new ProcessBuilder(java, "-Dquarkus.http.port=0",
+                        "-Dquarkus.management.port=0", "-jar", jar.toString())
                 .redirectErrorStream(true);
         builder.environment().keySet().removeIf(name -> name.startsWith("QUARKUS_") || name.startsWith("TASKRUNS_")
                 || name.startsWith("MP_JWT_"));

@@ -28,6 +28,8 @@ final class Replica {
 
     private final String name;
     private final int port;
+    /** The production jar serves health on its management port (application.properties). */
+    private final int managementPort = Ports.free();
     private final Path log;
     private final Map<String, String> properties;
     private Process process;
@@ -59,6 +61,7 @@ final class Replica {
                 "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.add("-Dquarkus.http.port=" + port);
+        command.add("-Dquarkus.management.port=" + managementPort);
         command.add("-Dquarkus.datasource.jdbc.additional-jdbc-properties.ApplicationName=" + name);
         command.add("-Dtaskruns.sync.replica-id=" + name);
         command.add("-jar");
@@ -131,7 +134,7 @@ final class Replica {
 
     /** Whether {@code /q/health/ready} answers 200 now. */
     boolean ready() {
-        return status("/q/health/ready") == 200;
+        return status(managementPort, "/q/health/ready") == 200;
     }
 
     /** SIGTERM, then SIGKILL if it has not stopped within {@code grace}. */
@@ -147,7 +150,7 @@ final class Replica {
     /** The body of a GET, or null when the replica does not answer 200. */
     String get(String path) {
         try {
-            HttpResponse<String> response = HTTP.send(request(path), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = HTTP.send(request(port, path), HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 ? response.body() : null;
         } catch (IOException e) {
             return null;
@@ -166,9 +169,9 @@ final class Replica {
         }
     }
 
-    private int status(String path) {
+    private int status(int onPort, String path) {
         try {
-            return HTTP.send(request(path), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return HTTP.send(request(onPort, path), HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {
@@ -177,7 +180,7 @@ final class Replica {
         }
     }
 
-    private HttpRequest request(String path) {
-        return HttpRequest.newBuilder(URI.create("http://localhost:" + port + path)).timeout(Duration.ofSeconds(3)).GET().build();
+    private HttpRequest request(int onPort, String path) {
+        return HttpRequest.newBuilder(URI.create("http://localhost:" + onPort + path)).timeout(Duration.ofSeconds(3)).GET().build();
     }
 }
