@@ -4,6 +4,7 @@
 #   bench/run.sh ingest  [-Dbench.runs=1000000 -Dbench.batch=1000 -Dbench.rewriteEvery=5 ...]
 #   bench/run.sh queries [-Dbench.runs=1000000 -Dbench.clients=8 -Dbench.scale=1.0 ...]
 #   bench/run.sh plans   [-Dbench.runs=1000000]          # EXPLAIN (ANALYZE, BUFFERS) as Markdown
+#   bench/run.sh startup [-Dbench.rounds=5 -Dbench.requests=1000]  # the packaged app (after ./mvnw verify)
 #
 # Compiles the application (main classes only, no tests) with the project's Maven wrapper, compiles
 # bench/src against its classpath into target/bench-classes, and runs the benchmark's main class.
@@ -15,7 +16,8 @@ case "${1:-}" in
   ingest) main=IngestBench ;;
   queries) main=QueryBench ;;
   plans) main=QueryPlans ;;
-  *) echo "usage: bench/run.sh ingest|queries|plans [-Dbench.<property>=<value> ...]" >&2; exit 2 ;;
+  startup) main=StartupBench ;;
+  *) echo "usage: bench/run.sh ingest|queries|plans|startup [-Dbench.<property>=<value> ...]" >&2; exit 2 ;;
 esac
 shift
 
@@ -28,4 +30,4 @@ classpath="target/classes:$(cat target/bench-classpath.txt)"
 rm -rf target/bench-classes
 "$javac_bin" --release 21 -d target/bench-classes -cp "$classpath" $(find bench/src -name '*.java')
 
-exec "$java_bin" -Xmx2g -cp "target/bench-classes:$classpath" "$@" "dev.taskruns.bench.$main"
+exec "$java_bin" -Xmx2g -Djava.util.logging.manager=org.jboss.logmanager.LogManager -cp "target/bench-classes:$classpath" "$@" "dev.taskruns.bench.$main"
