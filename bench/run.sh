@@ -5,6 +5,7 @@
 #   bench/run.sh queries [-Dbench.runs=1000000 -Dbench.clients=8 -Dbench.scale=1.0 ...]
 #   bench/run.sh plans   [-Dbench.runs=1000000]          # EXPLAIN (ANALYZE, BUFFERS) as Markdown
 #   bench/run.sh startup [-Dbench.rounds=5 -Dbench.requests=1000]  # the packaged app (after ./mvnw verify)
+#   bench/run.sh http    [-Dbench.runs=1000000 -Dbench.seconds=10 -Dbench.connections=8]  # the facade over HTTP (wrk)
 #
 # Compiles the application (main classes only, no tests) with the project's Maven wrapper, compiles
 # bench/src against its classpath into target/bench-classes, and runs the benchmark's main class.
@@ -17,7 +18,8 @@ case "${1:-}" in
   queries) main=QueryBench ;;
   plans) main=QueryPlans ;;
   startup) main=StartupBench ;;
-  *) echo "usage: bench/run.sh ingest|queries|plans|startup [-Dbench.<property>=<value> ...]" >&2; exit 2 ;;
+  http) main=HttpBench ;;
+  *) echo "usage: bench/run.sh ingest|queries|plans|startup|http [-Dbench.<property>=<value> ...]" >&2; exit 2 ;;
 esac
 shift
 

@@ -48,6 +48,11 @@ public final class BenchDatabase {
         return db;
     }
 
+    /** Where the packaged app under benchmark connects: URL, user, password. */
+    public String[] credentials() {
+        return new String[] {url, user, password};
+    }
+
     public Connection connect() throws SQLException {
         return DriverManager.getConnection(url, user, password);
     }

@@ -1,33 +1,17 @@
 package dev.taskruns.bench;
 
 import dev.taskruns.config.EmbeddedDatabase;
-import io.smallrye.jwt.build.Jwt;
 
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyFactory;
-import java.security.PrivateKey;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Start-up of the packaged application as the JVM image runs it (prod profile, authentication on)
@@ -39,27 +23,16 @@ import java.util.regex.Pattern;
  */
 public final class StartupBench {
 
-    private static final Pattern STARTED_IN = Pattern.compile("started in (\\d+\\.\\d+)s");
-    private static final String ISSUER = "https://issuer.taskruns.bench";
-    private static final Path KEYS = Path.of("src/test/resources/jwt");
-
     public static void main(String[] args) throws Exception {
-        Path app = Path.of(System.getProperty("bench.app", "target/quarkus-app"));
-        Path jar = app.resolve("quarkus-run.jar");
+        Path app = PackagedApp.folder(true);
         Path cache = app.resolve("app.aot");
-        if (!Files.isRegularFile(jar) || !Files.isRegularFile(cache)) {
-            System.err.println("No " + jar + " with its " + cache + ": run ./mvnw verify first (the integration"
-                    + " tests record the cache)");
-            System.exit(2);
-        }
         int rounds = Integer.getInteger("bench.rounds", 5);
         int requests = Integer.getInteger("bench.requests", 1000);
-        // The pod's 512 MiB memory limit and the image's heap share of it (Dockerfile.jvm)
-        List<String> jvmArgs = List.of(System.getProperty("bench.jvmArgs",
-                "-XX:MaxRAM=512m -XX:MaxRAMPercentage=75").trim().split("\\s+"));
+        List<String> jvmArgs = jvmArgs();
         String url = System.getProperty("bench.jdbcUrl");
-        Launch launch = new Launch(jar, jvmArgs, url != null ? url : EmbeddedDatabase.startEphemeral(),
-                System.getProperty("bench.user", "postgres"), System.getProperty("bench.password", "postgres"));
+        String jdbcUrl = url != null ? url : EmbeddedDatabase.startEphemeral();
+        String user = System.getProperty("bench.user", "postgres");
+        String password = System.getProperty("bench.password", "postgres");
 
         Map<String, List<String>> variants = new LinkedHashMap<>();
         variants.put("JVM, no cache", List.of());
@@ -70,15 +43,22 @@ public final class StartupBench {
                 Runtime.version(), app, Files.size(cache) >> 20, String.join(" ", jvmArgs));
         System.out.printf("Load average before: %s%n", Machine.loadAverage());
         Map<String, List<Start>> results = new LinkedHashMap<>();
-        for (Map.Entry<String, List<String>> variant : variants.entrySet()) {
-            launch.measure(variant.getValue(), 0);
-            results.put(variant.getKey(), new ArrayList<>());
-        }
-        for (int round = 1; round <= rounds; round++) {
+        for (int round = 0; round <= rounds; round++) {
             for (Map.Entry<String, List<String>> variant : variants.entrySet()) {
-                Start start = launch.measure(variant.getValue(), requests);
-                results.get(variant.getKey()).add(start);
-                System.out.printf("round %d, %s: %s%n", round, variant.getKey(), start);
+                List<String> options = new ArrayList<>(jvmArgs);
+                options.addAll(variant.getValue());
+                try (PackagedApp started = PackagedApp.start(app, options, jdbcUrl, user, password, Map.of())) {
+                    if (round == 0) {
+                        continue; // untimed: migrates the database, warms the page cache
+                    }
+                    long[] atReady = started.memory();
+                    call(started, requests);
+                    long[] afterCalls = started.memory();
+                    Start start = new Start(started.readyMillis, started.startedInSeconds(), atReady[0] / 1024.0,
+                            atReady[1] / 1024.0, afterCalls[0] / 1024.0);
+                    results.computeIfAbsent(variant.getKey(), k -> new ArrayList<>()).add(start);
+                    System.out.printf("round %d, %s: %s%n", round, variant.getKey(), start);
+                }
             }
         }
         System.out.println();
@@ -92,6 +72,27 @@ public final class StartupBench {
                 median(starts, Start::anonAtReadyMb), median(starts, Start::rssAfterCallsMb)));
         table.print();
         System.out.printf("Load average after: %s%n", Machine.loadAverage());
+    }
+
+    /** The pod's 512 MiB memory limit and the image's heap share of it (Dockerfile.jvm), unless told. */
+    static List<String> jvmArgs() {
+        return List.of(System.getProperty("bench.jvmArgs", "-XX:MaxRAM=512m -XX:MaxRAMPercentage=75").trim().split("\\s+"));
+    }
+
+    /** Facade reads, one in five a metrics scrape, as consumers and Prometheus would send them. */
+    private static void call(PackagedApp app, int requests) throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String token = "Bearer " + PackagedApp.token();
+        String[] paths = {"/api/v1/last-runs?limit=100", "/api/v1/runs?limit=100", "/api/v1/sources",
+                "/api/v1/runs?status=FAILED&limit=50"};
+        for (int i = 0; i < requests; i++) {
+            URI uri = URI.create(i % 5 == 4 ? app.managementUrl("/q/metrics") : app.url(paths[i % paths.length]));
+            HttpRequest request = HttpRequest.newBuilder(uri).header("Authorization", token).build();
+            int status = PackagedApp.status(http, request);
+            if (status != 200) {
+                throw new IllegalStateException(uri + " answered " + status);
+            }
+        }
     }
 
     private static double median(List<Start> starts, ToDoubleFunction<Start> value) {
@@ -108,154 +109,6 @@ public final class StartupBench {
             return String.format("ready in %.0f ms (Quarkus: started in %.3f s), RSS %.0f MB (%.0f anonymous),"
                     + " after calls %.0f MB", readyMillis, startedInSeconds, rssAtReadyMb, anonAtReadyMb,
                     rssAfterCallsMb);
-        }
-    }
-
-    /** Starts the application, waits for readiness, measures, calls the facade and kills it. */
-    private record Launch(Path jar, List<String> jvmArgs, String jdbcUrl, String user, String password) {
-
-        Start measure(List<String> variantArgs, int requests) throws Exception {
-            int port = freePort();
-            int managementPort = freePort();
-            List<String> command = new ArrayList<>();
-            command.add(ProcessHandle.current().info().command().orElse("java"));
-            command.addAll(jvmArgs);
-            command.addAll(variantArgs);
-            command.addAll(List.of("-Dquarkus.http.port=" + port,
-                    "-Dquarkus.management.port=" + managementPort,
-                    "-Dquarkus.datasource.jdbc.url=" + jdbcUrl,
-                    "-Dquarkus.datasource.username=" + user,
-                    "-Dquarkus.datasource.password=" + password,
-                    "-Dmp.jwt.verify.publickey.location=" + KEYS.resolve("test-public-key.pem").toAbsolutePath(),
-                    "-Dmp.jwt.verify.issuer=" + ISSUER,
-                    "-jar", jar.toAbsolutePath().toString()));
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-            long begin = System.nanoTime();
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            StartedInReader log = new StartedInReader(process);
-            log.start();
-            try {
-                URI ready = URI.create("http://localhost:" + managementPort + "/q/health/ready");
-                while (status(http, HttpRequest.newBuilder(ready).build()) != 200) {
-                    if (!process.isAlive()) {
-                        throw new IllegalStateException("The application stopped before it was ready:\n" + log.output());
-                    }
-                    if (System.nanoTime() - begin > TimeUnit.SECONDS.toNanos(120)) {
-                        throw new IllegalStateException("Not ready after 120 s:\n" + log.output());
-                    }
-                    Thread.sleep(10);
-                }
-                double readyMillis = (System.nanoTime() - begin) / 1e6;
-                long[] atReady = memory(process.pid());
-                call(http, port, managementPort, requests);
-                long[] afterCalls = memory(process.pid());
-                return new Start(readyMillis, log.startedIn(), atReady[0] / 1024.0, atReady[1] / 1024.0,
-                        afterCalls[0] / 1024.0);
-            } finally {
-                process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-            }
-        }
-
-        /** Facade reads, one in five a metrics scrape, as consumers and Prometheus would send them. */
-        private void call(HttpClient http, int port, int managementPort, int requests) throws Exception {
-            String token = "Bearer " + token();
-            String[] paths = {"/api/v1/last-runs?limit=100", "/api/v1/runs?limit=100", "/api/v1/sources",
-                    "/api/v1/runs?status=FAILED&limit=50"};
-            for (int i = 0; i < requests; i++) {
-                URI uri = i % 5 == 4 ? URI.create("http://localhost:" + managementPort + "/q/metrics")
-                        : URI.create("http://localhost:" + port + paths[i % paths.length]);
-                HttpRequest request = HttpRequest.newBuilder(uri).header("Authorization", token).build();
-                int status = status(http, request);
-                if (status != 200) {
-                    throw new IllegalStateException(request.uri() + " answered " + status);
-                }
-            }
-        }
-
-        private static int status(HttpClient http, HttpRequest request) throws InterruptedException {
-            try {
-                return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-            } catch (IOException notListeningYet) {
-                return -1;
-            }
-        }
-
-        /** VmRSS and RssAnon of a process, in kB (Linux /proc). */
-        private static long[] memory(long pid) throws IOException {
-            long rss = 0;
-            long anon = 0;
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    rss = kilobytes(line);
-                } else if (line.startsWith("RssAnon:")) {
-                    anon = kilobytes(line);
-                }
-            }
-            return new long[] {rss, anon};
-        }
-
-        private static long kilobytes(String statusLine) {
-            return Long.parseLong(statusLine.replaceAll("[^0-9]", ""));
-        }
-
-        private static String token() throws Exception {
-            String pem = Files.readString(KEYS.resolve("test-private-key.pem"))
-                    .replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-            PrivateKey key = KeyFactory.getInstance("RSA")
-                    .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
-            return Jwt.issuer(ISSUER).upn("bench@example.com").groups(Set.of("taskruns-read"))
-                    .expiresIn(600).sign(key);
-        }
-
-        private static int freePort() throws IOException {
-            try (ServerSocket socket = new ServerSocket(0)) {
-                return socket.getLocalPort();
-            }
-        }
-    }
-
-    /** Drains the application's output (so it never blocks on a full pipe) and keeps "started in". */
-    private static final class StartedInReader extends Thread {
-        private final Process process;
-        private final StringBuilder output = new StringBuilder();
-        private volatile double startedIn = Double.NaN;
-
-        StartedInReader(Process process) {
-            super("application-output");
-            setDaemon(true);
-            this.process = process;
-        }
-
-        @Override
-        public void run() {
-            try (BufferedReader lines = new BufferedReader(
-                    new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-                    synchronized (output) {
-                        output.append(line).append('\n');
-                    }
-                    Matcher matcher = STARTED_IN.matcher(line);
-                    if (matcher.find()) {
-                        startedIn = Double.parseDouble(matcher.group(1));
-                    }
-                }
-            } catch (IOException processGone) {
-                // killed at the end of the measurement: nothing more to read
-            }
-        }
-
-        double startedIn() throws InterruptedException {
-            // the line is logged just before readiness can answer; give the reader a moment to see it
-            for (int i = 0; i < 100 && Double.isNaN(startedIn); i++) {
-                Thread.sleep(10);
-            }
-            return startedIn;
-        }
-
-        String output() {
-            synchronized (output) {
-                return output.toString();
-            }
         }
     }
 

@@ -1,0 +1,301 @@
+package dev.taskruns.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The facade over HTTP, as consumers see it: the dataset loaded by COPY into a throw-away PostgreSQL,
+ * the packaged production jar started against it (prod profile, authentication on, the pod's memory
+ * setting), and wrk driving every facade shape in turn with bench.connections (8) connections on two
+ * threads for bench.seconds (10) each, after a short warm-up. Shapes that name a device or a task pick
+ * one at random per request (a wrk Lua script). Prints requests/s, p50/p99 latency, non-2xx answers,
+ * the answer's size plain and gzip-compressed, and the application's resident memory: at ready, the
+ * highest seen while under load (sampled every 250 ms), and at the end.
+ */
+public final class HttpBench {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int SAMPLES = 1000;
+
+    /** One facade shape: what wrk requests (one path, or one drawn per request from several). */
+    record Shape(String name, List<String> paths, boolean gzip) {
+        static Shape of(String name, String path) {
+            return new Shape(name, List.of(path), false);
+        }
+    }
+
+    /** What wrk printed for a shape. */
+    record WrkResult(double requestsPerSecond, double p50Millis, double p99Millis, long non2xx) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path app = PackagedApp.folder(false);
+        Dataset data = Dataset.fromProperties();
+        int seconds = Integer.getInteger("bench.seconds", 10);
+        int connections = Integer.getInteger("bench.connections", 8);
+        requireWrk();
+
+        BenchDatabase db = BenchDatabase.open();
+        System.out.printf("PostgreSQL: %s%n", db.describe());
+        System.out.printf("Load average before: %s%n", Machine.loadAverage());
+        System.out.printf("Dataset: %,d runs, %,d devices, %,d tasks, %d sources%n",
+                data.runs, data.devices, data.tasks, Dataset.SOURCES.size());
+        long loading = System.nanoTime();
+        db.load(data);
+        db.settle();
+        System.out.printf("Loaded by COPY, then VACUUM ANALYZE: %.1f s%n", (System.nanoTime() - loading) / 1e9);
+
+        // as the image starts it: from the AOT cache when the build recorded one (bench.aotCache=false: without)
+        List<String> jvmArgs = new ArrayList<>(StartupBench.jvmArgs());
+        Path cache = app.resolve("app.aot");
+        if (Files.isRegularFile(cache) && Boolean.parseBoolean(System.getProperty("bench.aotCache", "true"))) {
+            jvmArgs.add("-XX:AOTCache=" + cache.toAbsolutePath());
+        }
+        String[] database = db.credentials();
+        try (PackagedApp started = PackagedApp.start(app, jvmArgs, database[0], database[1], database[2], sources())) {
+            long[] atReady = started.memory();
+            System.out.printf("Application: %s, JVM options %s, ready in %.0f ms, RSS %,d MB%n%n", app,
+                    String.join(" ", jvmArgs), started.readyMillis, atReady[0] >> 10);
+            String token = "Bearer " + PackagedApp.token();
+            HttpClient http = HttpClient.newHttpClient();
+            List<Shape> shapes = shapes(data, started, http, token);
+
+            AtomicLong peakRss = new AtomicLong();
+            Thread sampler = Thread.ofPlatform().daemon().start(() -> {
+                try {
+                    while (!Thread.currentThread().isInterrupted()) {
+                        peakRss.accumulateAndGet(started.memory()[0], Math::max);
+                        Thread.sleep(250);
+                    }
+                } catch (IOException | InterruptedException stopped) {
+                    // the measurement is over
+                }
+            });
+
+            Table table = new Table("shape", "example", "req/s", "p50 ms", "p99 ms", "non-2xx", "bytes", "gzip bytes");
+            Path scripts = Files.createTempDirectory("wrk");
+            for (Shape shape : shapes) {
+                Path script = script(scripts, shape, token);
+                wrk(started.url(""), script, connections, 2); // warm-up: JIT, plans, buffers
+                WrkResult result = wrk(started.url(""), script, connections, seconds);
+                long[] sizes = sizes(http, started.url(shape.paths().getFirst()), token);
+                table.add(shape.name() + (shape.gzip() ? " (gzip)" : ""), example(shape), result.requestsPerSecond(),
+                        result.p50Millis(), result.p99Millis(), result.non2xx(), sizes[0], sizes[1]);
+                System.out.printf("%s: %.0f req/s, p50 %.2f ms, p99 %.2f ms%n", shape.name(),
+                        result.requestsPerSecond(), result.p50Millis(), result.p99Millis());
+            }
+            sampler.interrupt();
+            long[] atEnd = started.memory();
+            // where the memory is: the heap always, the JVM's native areas when NMT is on (bench.jvmArgs)
+            jcmd(started.pid(), "GC.heap_info");
+            if (jvmArgs.stream().anyMatch(a -> a.startsWith("-XX:NativeMemoryTracking="))) {
+                jcmd(started.pid(), "VM.native_memory", "summary");
+            }
+            System.out.println();
+            table.print();
+            System.out.printf("Application RSS: %,d MB at ready, %,d MB at most under load, %,d MB at the end"
+                    + " (%,d MB anonymous)%n", atReady[0] >> 10, peakRss.get() >> 10, atEnd[0] >> 10, atEnd[1] >> 10);
+        }
+        System.out.printf("Load average after: %s%n", Machine.loadAverage());
+    }
+
+    /** The dataset's sources, configured but disabled: the facade knows them, nothing syncs. */
+    private static Map<String, String> sources() {
+        Map<String, String> properties = new LinkedHashMap<>();
+        for (Dataset.Source source : Dataset.SOURCES) {
+            String prefix = "taskruns.sources." + source.id() + ".";
+            properties.put(prefix + "vendor", source.vendor().name().toLowerCase());
+            properties.put(prefix + "enabled", "false");
+            switch (source.vendor()) {
+                case ESET -> {
+                    properties.put(prefix + "eset.region", "eu");
+                    properties.put(prefix + "eset.username", "bench@example.com");
+                    properties.put(prefix + "eset.password", "bench");
+                }
+                case ALIBABA -> {
+                    properties.put(prefix + "alibaba.access-key-id", "bench");
+                    properties.put(prefix + "alibaba.access-key-secret", "bench");
+                }
+            }
+        }
+        return properties;
+    }
+
+    private static List<Shape> shapes(Dataset data, PackagedApp app, HttpClient http, String token) throws Exception {
+        SplittableRandom random = new SplittableRandom(42);
+        List<String> lastRun = new ArrayList<>();
+        List<String> lastRunOfSource = new ArrayList<>();
+        List<String> history = new ArrayList<>();
+        for (int i = 0; i < SAMPLES; i++) {
+            int device = random.nextInt(data.devices);
+            String id = Dataset.deviceId(device);
+            lastRun.add("/api/v1/devices/" + id + "/last-run");
+            lastRunOfSource.add("/api/v1/devices/" + id + "/last-run?source=" + Dataset.sourceOfDevice(device).id());
+            history.add("/api/v1/devices/" + id + "/runs");
+        }
+        List<String> lastRunsOfTask = new ArrayList<>();
+        List<String> runsOfTask = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            String task = Dataset.taskId(random.nextInt(data.tasks));
+            lastRunsOfTask.add("/api/v1/last-runs?taskId=" + task);
+            runsOfTask.add("/api/v1/runs?taskId=" + task);
+        }
+        String hourAgo = encode(Dataset.END.minus(Duration.ofHours(1)));
+        String weekAgo = encode(Dataset.END.minus(Duration.ofDays(7)));
+        return List.of(
+                new Shape("device last run, all sources", lastRun, false),
+                new Shape("device last run, source=", lastRunOfSource, false),
+                new Shape("device history, first page", history, false),
+                Shape.of("last-runs, first page", "/api/v1/last-runs"),
+                new Shape("last-runs, first page", List.of("/api/v1/last-runs"), true),
+                Shape.of("last-runs, deep page", middle(app, http, token, "/api/v1/last-runs", data.devices)),
+                Shape.of("last-runs, status=FAILED", "/api/v1/last-runs?status=FAILED"),
+                new Shape("last-runs, taskId=", lastRunsOfTask, false),
+                Shape.of("last-runs, startedAfter=end-1h", "/api/v1/last-runs?startedAfter=" + hourAgo),
+                Shape.of("last-runs, startedAfter=end-7d", "/api/v1/last-runs?startedAfter=" + weekAgo),
+                Shape.of("last-runs, vendor=ALIBABA", "/api/v1/last-runs?vendor=ALIBABA"),
+                Shape.of("runs, first page", "/api/v1/runs"),
+                Shape.of("runs, deep page", middle(app, http, token, "/api/v1/runs", data.runs)),
+                Shape.of("runs, status=FAILED", "/api/v1/runs?status=FAILED"),
+                new Shape("runs, taskId=", runsOfTask, false),
+                Shape.of("runs, startedAfter=end-1h", "/api/v1/runs?startedAfter=" + hourAgo),
+                Shape.of("runs, startedAfter=end-7d", "/api/v1/runs?startedAfter=" + weekAgo),
+                Shape.of("runs, vendor=ALIBABA", "/api/v1/runs?vendor=ALIBABA"));
+    }
+
+    /**
+     * A page from the middle of an endpoint's order: the cursor reached by walking half of {@code items}
+     * in pages of 1000 (cursors are opaque, so walking is the only way to one).
+     */
+    private static String middle(PackagedApp app, HttpClient http, String token, String path, int items) throws Exception {
+        String cursor = null;
+        for (int walked = 0; walked < items / 2; walked += 1000) {
+            String url = app.url(path + "?limit=1000" + (cursor == null ? "" : "&cursor=" + cursor));
+            HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", token)
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            if (page.statusCode() != 200) {
+                throw new IllegalStateException(url + " answered " + page.statusCode() + ": " + page.body());
+            }
+            JsonNode next = JSON.readTree(page.body()).get("nextCursor");
+            if (next == null || next.isNull()) {
+                break;
+            }
+            cursor = URLEncoder.encode(next.asText(), StandardCharsets.UTF_8);
+        }
+        return path + (cursor == null ? "" : "?cursor=" + cursor);
+    }
+
+    /** A wrk script drawing one of the shape's paths per request, with the token (and gzip if asked). */
+    private static Path script(Path folder, Shape shape, String token) throws IOException {
+        StringBuilder lua = new StringBuilder("local paths = {\n");
+        for (String path : shape.paths()) {
+            lua.append("  \"").append(path).append("\",\n");
+        }
+        lua.append("}\n")
+                .append("local headers = { [\"Authorization\"] = \"").append(token).append("\"")
+                .append(shape.gzip() ? ", [\"Accept-Encoding\"] = \"gzip\"" : "").append(" }\n")
+                .append("request = function()\n")
+                .append("  return wrk.format(\"GET\", paths[math.random(#paths)], headers)\n")
+                .append("end\n");
+        Path script = Files.createTempFile(folder, "shape", ".lua");
+        Files.writeString(script, lua);
+        return script;
+    }
+
+    private static final Pattern RATE = Pattern.compile("Requests/sec:\\s+([0-9.]+)");
+    private static final Pattern NON_2XX = Pattern.compile("Non-2xx or 3xx responses:\\s+(\\d+)");
+
+    private static WrkResult wrk(String base, Path script, int connections, int seconds) throws Exception {
+        Process wrk = new ProcessBuilder("wrk", "-t2", "-c" + connections, "-d" + seconds + "s", "--latency",
+                "-s", script.toString(), base).redirectErrorStream(true).start();
+        String output = new String(wrk.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (wrk.waitFor() != 0) {
+            throw new IllegalStateException("wrk failed:\n" + output);
+        }
+        Matcher rate = RATE.matcher(output);
+        if (!rate.find()) {
+            throw new IllegalStateException("no rate in wrk's output:\n" + output);
+        }
+        Matcher non2xx = NON_2XX.matcher(output);
+        return new WrkResult(Double.parseDouble(rate.group(1)), percentile(output, "50%"), percentile(output, "99%"),
+                non2xx.find() ? Long.parseLong(non2xx.group(1)) : 0);
+    }
+
+    /** A line of wrk's latency distribution ("     99%   12.34ms"), in milliseconds. */
+    private static double percentile(String output, String label) {
+        Matcher m = Pattern.compile("^\\s+" + Pattern.quote(label) + "\\s+([0-9.]+)(us|ms|s)\\s*$", Pattern.MULTILINE)
+                .matcher(output);
+        if (!m.find()) {
+            throw new IllegalStateException("no " + label + " latency in wrk's output:\n" + output);
+        }
+        double value = Double.parseDouble(m.group(1));
+        return switch (m.group(2)) {
+            case "us" -> value / 1000;
+            case "s" -> value * 1000;
+            default -> value;
+        };
+    }
+
+    /** The answer's size as sent, plain and gzip-compressed. */
+    private static long[] sizes(HttpClient http, String url, String token) throws Exception {
+        long[] sizes = new long[2];
+        String[] encodings = {"identity", "gzip"};
+        for (int i = 0; i < 2; i++) {
+            HttpResponse<byte[]> answer = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", token)
+                    .header("Accept-Encoding", encodings[i]).build(), HttpResponse.BodyHandlers.ofByteArray());
+            sizes[i] = answer.body().length;
+        }
+        return sizes;
+    }
+
+    private static String example(Shape shape) {
+        String path = shape.paths().getFirst();
+        String shortened = path.replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "{id}").replaceAll("cursor=[^&]+", "cursor=…");
+        return shape.paths().size() > 1 ? shortened + " (random)" : shortened;
+    }
+
+    private static void jcmd(long pid, String... command) throws IOException, InterruptedException {
+        List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(pid)));
+        line.addAll(List.of(command));
+        Process jcmd = new ProcessBuilder(line).redirectErrorStream(true).start();
+        System.out.println(new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip());
+        jcmd.waitFor();
+    }
+
+    private static String encode(Instant instant) {
+        return URLEncoder.encode(instant.toString(), StandardCharsets.UTF_8);
+    }
+
+    private static void requireWrk() {
+        try {
+            new ProcessBuilder("wrk", "--version").redirectErrorStream(true).start().waitFor();
+        } catch (IOException | InterruptedException e) {
+            System.err.println("wrk not found: apt-get install wrk");
+            System.exit(2);
+        }
+    }
+
+    private HttpBench() {
+    }
+}
