@@ -74,6 +74,14 @@ public final class BenchDatabase {
         }
     }
 
+    /** What a run measures against: the server, how busy the machine is, the dataset. */
+    public void printSetting(Dataset data) throws SQLException {
+        System.out.printf("PostgreSQL: %s%n", describe());
+        System.out.printf("Load average before: %s%n", Machine.loadAverage());
+        System.out.printf("Dataset: %,d runs, %,d devices, %,d tasks, %d sources%n",
+                data.runs, data.devices, data.tasks, Dataset.SOURCES.size());
+    }
+
     /** One line describing the server: version and the settings that move the numbers. */
     public String describe() throws SQLException {
         Map<String, String> settings = new LinkedHashMap<>();

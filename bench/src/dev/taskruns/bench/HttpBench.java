@@ -56,10 +56,7 @@ public final class HttpBench {
         requireWrk();
 
         BenchDatabase db = BenchDatabase.open();
-        System.out.printf("PostgreSQL: %s%n", db.describe());
-        System.out.printf("Load average before: %s%n", Machine.loadAverage());
-        System.out.printf("Dataset: %,d runs, %,d devices, %,d tasks, %d sources%n",
-                data.runs, data.devices, data.tasks, Dataset.SOURCES.size());
+        db.printSetting(data);
         long loading = System.nanoTime();
         db.load(data);
         db.settle();

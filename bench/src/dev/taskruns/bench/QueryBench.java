@@ -34,10 +34,7 @@ public final class QueryBench {
         long maxNanos = Long.getLong("bench.maxSeconds", 60) * 1_000_000_000L;
 
         BenchDatabase db = BenchDatabase.open();
-        System.out.printf("PostgreSQL: %s%n", db.describe());
-        System.out.printf("Load average before: %s%n", Machine.loadAverage());
-        System.out.printf("Dataset: %,d runs, %,d devices, %,d tasks, %d sources%n",
-                data.runs, data.devices, data.tasks, Dataset.SOURCES.size());
+        db.printSetting(data);
         long start = System.nanoTime();
         double copySeconds = db.load(data);
         double loadSeconds = (System.nanoTime() - start) / 1e9;
