@@ -75,7 +75,9 @@ public final class HttpBench {
                     String.join(" ", jvmArgs), started.readyMillis, atReady[0] >> 10);
             String token = "Bearer " + PackagedApp.token();
             HttpClient http = HttpClient.newHttpClient();
-            List<Shape> shapes = shapes(data, started, http, token);
+            // bench.shapes: a regular expression on the shape names, to measure a few of them
+            Pattern only = Pattern.compile(System.getProperty("bench.shapes", ".*"));
+            List<Shape> shapes = shapes(data, started, http, token, only);
 
             AtomicLong peakRss = new AtomicLong();
             Thread sampler = Thread.ofPlatform().daemon().start(() -> {
@@ -138,7 +140,8 @@ public final class HttpBench {
         return properties;
     }
 
-    private static List<Shape> shapes(Dataset data, PackagedApp app, HttpClient http, String token) throws Exception {
+    private static List<Shape> shapes(Dataset data, PackagedApp app, HttpClient http, String token, Pattern only)
+            throws Exception {
         SplittableRandom random = new SplittableRandom(42);
         List<String> lastRun = new ArrayList<>();
         List<String> lastRunOfSource = new ArrayList<>();
@@ -165,19 +168,22 @@ public final class HttpBench {
                 new Shape("device history, first page", history, false),
                 Shape.of("last-runs, first page", "/api/v1/last-runs"),
                 new Shape("last-runs, first page", List.of("/api/v1/last-runs"), true),
-                Shape.of("last-runs, deep page", middle(app, http, token, "/api/v1/last-runs", data.devices)),
+                Shape.of("last-runs, deep page", only.matcher("last-runs, deep page").find()
+                        ? middle(app, http, token, "/api/v1/last-runs", data.devices) : "/api/v1/last-runs"),
                 Shape.of("last-runs, status=FAILED", "/api/v1/last-runs?status=FAILED"),
                 new Shape("last-runs, taskId=", lastRunsOfTask, false),
                 Shape.of("last-runs, startedAfter=end-1h", "/api/v1/last-runs?startedAfter=" + hourAgo),
                 Shape.of("last-runs, startedAfter=end-7d", "/api/v1/last-runs?startedAfter=" + weekAgo),
                 Shape.of("last-runs, vendor=ALIBABA", "/api/v1/last-runs?vendor=ALIBABA"),
                 Shape.of("runs, first page", "/api/v1/runs"),
-                Shape.of("runs, deep page", middle(app, http, token, "/api/v1/runs", data.runs)),
+                Shape.of("runs, deep page", only.matcher("runs, deep page").find()
+                        ? middle(app, http, token, "/api/v1/runs", data.runs) : "/api/v1/runs"),
                 Shape.of("runs, status=FAILED", "/api/v1/runs?status=FAILED"),
                 new Shape("runs, taskId=", runsOfTask, false),
                 Shape.of("runs, startedAfter=end-1h", "/api/v1/runs?startedAfter=" + hourAgo),
                 Shape.of("runs, startedAfter=end-7d", "/api/v1/runs?startedAfter=" + weekAgo),
-                Shape.of("runs, vendor=ALIBABA", "/api/v1/runs?vendor=ALIBABA"));
+                Shape.of("runs, vendor=ALIBABA", "/api/v1/runs?vendor=ALIBABA"))
+                .stream().filter(shape -> only.matcher(shape.name()).find()).toList();
     }
 
     /**
