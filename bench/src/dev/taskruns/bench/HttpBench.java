@@ -27,8 +27,8 @@ import java.util.regex.Pattern;
  * The facade over HTTP, as consumers see it: the dataset loaded by COPY into a throw-away PostgreSQL,
  * the packaged production jar started against it (prod profile, authentication on, the pod's memory
  * setting), and wrk driving every facade shape in turn with bench.connections (8) connections on two
- * threads for bench.seconds (10) each, after a short warm-up. Shapes that name a device or a task pick
- * one at random per request (a wrk Lua script). Prints requests/s, p50/p99 latency, non-2xx answers,
+ * threads for bench.seconds (10) each, after a warm-up over all shapes (bench.firstWarmup) and a short
+ * one each. Shapes that name a device or a task pick one at random per request (a wrk Lua script). Prints requests/s, p50/p99 latency, non-2xx answers,
  * the answer's size plain and gzip-compressed, and the application's resident memory: at ready, the
  * highest seen while under load (sampled every 250 ms), and at the end.
  */
@@ -53,6 +53,10 @@ public final class HttpBench {
         Dataset data = Dataset.fromProperties();
         int seconds = Integer.getInteger("bench.seconds", 10);
         int connections = Integer.getInteger("bench.connections", 8);
+        // The JIT needs tens of seconds of load on 2 cores (a single-device read ran at 888 req/s after
+        // 2 s of warm-up, 2,447 after 40 s): one warm-up over all shapes first, then a short one each.
+        int firstWarmup = Integer.getInteger("bench.firstWarmup", 60);
+        int warmup = Integer.getInteger("bench.warmup", 3);
         requireWrk();
 
         BenchDatabase db = BenchDatabase.open();
@@ -67,6 +71,11 @@ public final class HttpBench {
         Path cache = app.resolve("app.aot");
         if (Files.isRegularFile(cache) && Boolean.parseBoolean(System.getProperty("bench.aotCache", "true"))) {
             jvmArgs.add("-XX:AOTCache=" + cache.toAbsolutePath());
+        }
+        // bench.jfr=<file>: a Flight Recorder profile of the whole load, dumped there at the end
+        String jfr = System.getProperty("bench.jfr");
+        if (jfr != null) {
+            jvmArgs.add("-XX:StartFlightRecording=name=bench,settings=profile");
         }
         String[] database = db.credentials();
         try (PackagedApp started = PackagedApp.start(app, jvmArgs, database[0], database[1], database[2], sources())) {
@@ -93,9 +102,16 @@ public final class HttpBench {
 
             Table table = new Table("shape", "example", "req/s", "p50 ms", "p99 ms", "non-2xx", "bytes", "gzip bytes");
             Path scripts = Files.createTempDirectory("wrk");
+            Map<Shape, Path> shapeScripts = new LinkedHashMap<>();
             for (Shape shape : shapes) {
-                Path script = script(scripts, shape, token);
-                wrk(started.url(""), script, connections, 2); // warm-up: JIT, plans, buffers
+                shapeScripts.put(shape, script(scripts, shape, token));
+            }
+            for (Path script : shapeScripts.values()) {
+                wrk(started.url(""), script, connections, Math.max(1, firstWarmup / shapes.size()));
+            }
+            for (Shape shape : shapes) {
+                Path script = shapeScripts.get(shape);
+                wrk(started.url(""), script, connections, warmup); // warm-up: JIT, plans, buffers
                 WrkResult result = wrk(started.url(""), script, connections, seconds);
                 long[] sizes = sizes(http, started.url(shape.paths().getFirst()), token);
                 table.add(shape.name() + (shape.gzip() ? " (gzip)" : ""), example(shape), result.requestsPerSecond(),
@@ -109,6 +125,9 @@ public final class HttpBench {
             jcmd(started.pid(), "GC.heap_info");
             if (jvmArgs.stream().anyMatch(a -> a.startsWith("-XX:NativeMemoryTracking="))) {
                 jcmd(started.pid(), "VM.native_memory", "summary");
+            }
+            if (jfr != null) {
+                jcmd(started.pid(), "JFR.dump", "name=bench", "filename=" + Path.of(jfr).toAbsolutePath());
             }
             System.out.println();
             table.print();
