@@ -85,7 +85,9 @@ final class PackagedApp implements AutoCloseable {
 
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
         long begin = System.nanoTime();
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().put("MALLOC_ARENA_MAX", "2"); // as the image sets it (Dockerfile.jvm)
+        Process process = builder.start();
         OutputReader output = new OutputReader(process);
         output.start();
         HttpRequest ready = HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort + "/q/health/ready")).build();

@@ -76,7 +76,8 @@ public final class StartupBench {
 
     /** The pod's 512 MiB memory limit and the image's heap share of it (Dockerfile.jvm), unless told. */
     static List<String> jvmArgs() {
-        return List.of(System.getProperty("bench.jvmArgs", "-XX:MaxRAM=512m -XX:MaxRAMPercentage=75").trim().split("\\s+"));
+        return List.of(System.getProperty("bench.jvmArgs", "-XX:MaxRAM=512m -XX:+UseG1GC -XX:MaxRAMPercentage=75")
+                .trim().split("\\s+"));
     }
 
     /** Facade reads, one in five a metrics scrape, as consumers and Prometheus would send them. */
