@@ -67,7 +67,7 @@ public final class HttpBench {
         System.out.printf("Loaded by COPY, then VACUUM ANALYZE: %.1f s%n", (System.nanoTime() - loading) / 1e9);
 
         // as the image starts it: from the AOT cache when the build recorded one (bench.aotCache=false: without)
-        List<String> jvmArgs = new ArrayList<>(StartupBench.jvmArgs());
+        List<String> jvmArgs = new ArrayList<>(PackagedApp.podJvmArgs());
         Path cache = app.resolve("app.aot");
         if (Files.isRegularFile(cache) && Boolean.parseBoolean(System.getProperty("bench.aotCache", "true"))) {
             jvmArgs.add("-XX:AOTCache=" + cache.toAbsolutePath());
@@ -187,16 +187,14 @@ public final class HttpBench {
                 new Shape("device history, first page", history, false),
                 Shape.of("last-runs, first page", "/api/v1/last-runs"),
                 new Shape("last-runs, first page", List.of("/api/v1/last-runs"), true),
-                Shape.of("last-runs, deep page", only.matcher("last-runs, deep page").find()
-                        ? middle(app, http, token, "/api/v1/last-runs", data.devices) : "/api/v1/last-runs"),
+                deepPage("last-runs, deep page", "/api/v1/last-runs", data.devices, only, app, http, token),
                 Shape.of("last-runs, status=FAILED", "/api/v1/last-runs?status=FAILED"),
                 new Shape("last-runs, taskId=", lastRunsOfTask, false),
                 Shape.of("last-runs, startedAfter=end-1h", "/api/v1/last-runs?startedAfter=" + hourAgo),
                 Shape.of("last-runs, startedAfter=end-7d", "/api/v1/last-runs?startedAfter=" + weekAgo),
                 Shape.of("last-runs, vendor=ALIBABA", "/api/v1/last-runs?vendor=ALIBABA"),
                 Shape.of("runs, first page", "/api/v1/runs"),
-                Shape.of("runs, deep page", only.matcher("runs, deep page").find()
-                        ? middle(app, http, token, "/api/v1/runs", data.runs) : "/api/v1/runs"),
+                deepPage("runs, deep page", "/api/v1/runs", data.runs, only, app, http, token),
                 Shape.of("runs, status=FAILED", "/api/v1/runs?status=FAILED"),
                 new Shape("runs, taskId=", runsOfTask, false),
                 Shape.of("runs, startedAfter=end-1h", "/api/v1/runs?startedAfter=" + hourAgo),
@@ -205,9 +203,15 @@ public final class HttpBench {
                 .stream().filter(shape -> only.matcher(shape.name()).find()).toList();
     }
 
+    /** A page from the middle of {@code path}'s order; walked to only when the shape is to be measured. */
+    private static Shape deepPage(String name, String path, int items, Pattern only, PackagedApp app, HttpClient http,
+                                  String token) throws Exception {
+        return Shape.of(name, only.matcher(name).find() ? middle(app, http, token, path, items) : path);
+    }
+
     /**
-     * A page from the middle of an endpoint's order: the cursor reached by walking half of {@code items}
-     * in pages of 1000 (cursors are opaque, so walking is the only way to one).
+     * The cursor reached by walking half of {@code items} in pages of 1000 (cursors are opaque, so
+     * walking is the only way to one).
      */
     private static String middle(PackagedApp app, HttpClient http, String token, String path, int items) throws Exception {
         String cursor = null;

@@ -51,6 +51,15 @@ final class PackagedApp implements AutoCloseable {
         this.readyMillis = readyMillis;
     }
 
+    /**
+     * JVM options standing for the pod (bench.jvmArgs to change them): its 512 MiB memory limit, and
+     * the collector and heap share the image gives the JVM (Dockerfile.jvm).
+     */
+    static List<String> podJvmArgs() {
+        return List.of(System.getProperty("bench.jvmArgs", "-XX:MaxRAM=512m -XX:+UseG1GC -XX:MaxRAMPercentage=75")
+                .trim().split("\\s+"));
+    }
+
     /** The application folder, or exit with what to do when it has not been built. */
     static Path folder(boolean needsCache) {
         Path app = Path.of(System.getProperty("bench.app", "target/quarkus-app"));
@@ -145,7 +154,10 @@ final class PackagedApp implements AutoCloseable {
         process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
 
-    /** A token of a consumer with {@code taskruns-read}, valid for an hour. */
+    /**
+     * A token of a consumer with {@code taskruns-read}, valid for an hour. (The tests' TestTokens does
+     * the same, but the benchmarks compile against the application, not its test tree.)
+     */
     static String token() throws Exception {
         String pem = Files.readString(KEYS.resolve("test-private-key.pem"))
                 .replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");

@@ -28,7 +28,7 @@ public final class StartupBench {
         Path cache = app.resolve("app.aot");
         int rounds = Integer.getInteger("bench.rounds", 5);
         int requests = Integer.getInteger("bench.requests", 1000);
-        List<String> jvmArgs = jvmArgs();
+        List<String> jvmArgs = PackagedApp.podJvmArgs();
         String url = System.getProperty("bench.jdbcUrl");
         String jdbcUrl = url != null ? url : EmbeddedDatabase.startEphemeral();
         String user = System.getProperty("bench.user", "postgres");
@@ -72,12 +72,6 @@ public final class StartupBench {
                 median(starts, Start::anonAtReadyMb), median(starts, Start::rssAfterCallsMb)));
         table.print();
         System.out.printf("Load average after: %s%n", Machine.loadAverage());
-    }
-
-    /** The pod's 512 MiB memory limit and the image's heap share of it (Dockerfile.jvm), unless told. */
-    static List<String> jvmArgs() {
-        return List.of(System.getProperty("bench.jvmArgs", "-XX:MaxRAM=512m -XX:+UseG1GC -XX:MaxRAMPercentage=75")
-                .trim().split("\\s+"));
     }
 
     /** Facade reads, one in five a metrics scrape, as consumers and Prometheus would send them. */

@@ -40,7 +40,7 @@ class PackagedAppIT {
     /** Consumers reach the API port only: health, metrics and OpenAPI answer on the management port. */
     @Test
     void servesOperationsOnTheManagementPortOnly() {
-        for (String path : List.of("/q/health/ready", "/q/health/live", "/q/metrics", "/q/openapi")) {
+        for (String path : List.of("/q/health/ready", "/q/health/live", "/q/metrics", "/q/openapi", "/q/swagger-ui/")) {
             RestAssured.get(path).then().statusCode(404);
             management().get(path).then().statusCode(200);
         }
