@@ -1,6 +1,6 @@
 package dev.taskruns.bench;
 
-import dev.taskruns.config.EmbeddedDatabase;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.flywaydb.core.Flyway;
 import org.postgresql.PGConnection;
 
@@ -22,7 +22,8 @@ import java.util.function.IntFunction;
 /**
  * The benchmarks' database: a throw-away embedded PostgreSQL 17 (temporary data folder, removed at
  * exit) unless {@code -Dbench.jdbcUrl=...} points at a server of your own (with bench.user /
- * bench.password), migrated by the application's own Flyway migrations.
+ * bench.password), migrated by the application's own Flyway migrations. The embedded server logs to
+ * a JSON file ({@link ServerLog} reads the statements the application sends from it).
  */
 public final class BenchDatabase {
 
@@ -40,12 +41,26 @@ public final class BenchDatabase {
     public static BenchDatabase open() throws SQLException {
         String url = System.getProperty("bench.jdbcUrl");
         BenchDatabase db = url == null
-                ? new BenchDatabase(EmbeddedDatabase.startEphemeral(), "postgres", "postgres")
+                ? new BenchDatabase(startEmbedded(), "postgres", "postgres")
                 : new BenchDatabase(url, System.getProperty("bench.user", "postgres"),
                 System.getProperty("bench.password", "postgres"));
         Flyway.configure().dataSource(db.url, db.user, db.password).load().migrate();
         db.reset();
         return db;
+    }
+
+    private static String startEmbedded() {
+        try {
+            EmbeddedPostgres server = EmbeddedPostgres.builder()
+                    .setServerConfig("max_connections", "100")
+                    .setServerConfig("logging_collector", "on")
+                    .setServerConfig("log_destination", "jsonlog")
+                    .setServerConfig("log_rotation_size", "0")
+                    .start();
+            return server.getJdbcUrl("postgres", "postgres");
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not start embedded PostgreSQL", e);
+        }
     }
 
     /** Where the packaged app under benchmark connects: URL, user, password. */

@@ -12,6 +12,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,24 +25,33 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The facade over HTTP, as consumers see it: the dataset loaded by COPY into a throw-away PostgreSQL,
- * the packaged production jar started against it (prod profile, authentication on, the pod's memory
- * setting), and wrk driving every facade shape in turn with bench.connections (8) connections on two
- * threads for bench.seconds (10) each, after a warm-up over all shapes (bench.firstWarmup) and a short
- * one each. Shapes that name a device or a task pick one at random per request (a wrk Lua script). Prints requests/s, p50/p99 latency, non-2xx answers,
- * the answer's size plain and gzip-compressed, and the application's resident memory: at ready, the
- * highest seen while under load (sampled every 250 ms), and at the end.
+ * The facade over HTTP, as consumers see it, beside PostgreSQL's own ceiling: the dataset loaded by
+ * COPY into a throw-away PostgreSQL, the packaged production jar started against it (prod profile,
+ * authentication on, the pod's memory setting), and for every facade shape in turn, interleaved:
+ * wrk with bench.connections (8) connections on two threads, pgbench running the exact statements the
+ * service sent for those requests (read back from the server's log: {@link ServerLog}), and pgbench
+ * running the best SQL written for the shape ({@link BestSql}), each for bench.seconds (10) after a
+ * warm-up over all shapes (bench.firstWarmup) and a short one each. Shapes that name a device or a
+ * task draw one of their samples per request (a wrk Lua script; a pgbench script per sample). Prints
+ * requests/s, p50/p99 latency, non-2xx answers, the two ratios, the answer's size plain and
+ * gzip-compressed, and the application's resident memory: at ready, the highest seen while under load
+ * (sampled every 250 ms), and at the end.
  */
 public final class HttpBench {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int SAMPLES = 1000;
+    /** Devices or tasks a shape draws from: one pgbench script each, and pgbench takes at most 128. */
+    private static final int SAMPLES = Pgbench.MAX_SAMPLES;
 
     /** One facade shape: what wrk requests (one path, or one drawn per request from several). */
     record Shape(String name, List<String> paths, boolean gzip) {
         static Shape of(String name, String path) {
             return new Shape(name, List.of(path), false);
         }
+    }
+
+    /** A shape's three measurements. */
+    private record Measured(WrkResult http, Pgbench.Result same, Pgbench.Result best) {
     }
 
     /** What wrk printed for a shape. */
@@ -88,6 +98,24 @@ public final class HttpBench {
             Pattern only = Pattern.compile(System.getProperty("bench.shapes", ".*"));
             List<Shape> shapes = shapes(data, started, http, token, only);
 
+            // the statements each sample request makes, read back from the server's log, for pgbench
+            Map<Shape, List<List<ServerLog.Executed>>> statements = new LinkedHashMap<>();
+            Pgbench pgbench = null;
+            try (Connection c = db.connect()) {
+                ServerLog log = ServerLog.of(c);
+                if (log == null || !Pgbench.installed()) {
+                    System.out.println("No pgbench columns: " + (log == null
+                            ? "the server writes no JSON log (log_destination=jsonlog)" : "pgbench not found"));
+                } else {
+                    pgbench = new Pgbench(database[0], database[1], database[2]);
+                    for (Shape shape : shapes) {
+                        statements.put(shape, log.record(shape.paths().size(),
+                                i -> get(http, started.url(shape.paths().get(i)), token)));
+                    }
+                    BestSql.check(c, statements);
+                }
+            }
+
             AtomicLong peakRss = new AtomicLong();
             Thread sampler = Thread.ofPlatform().daemon().start(() -> {
                 try {
@@ -100,7 +128,8 @@ public final class HttpBench {
                 }
             });
 
-            Table table = new Table("shape", "example", "req/s", "p50 ms", "p99 ms", "non-2xx", "bytes", "gzip bytes");
+            Table table = new Table("shape", "example", "req/s", "p50 ms", "p99 ms", "non-2xx", "same SQL tps",
+                    "ratio", "best SQL tps", "ratio", "bytes", "gzip bytes");
             Path scripts = Files.createTempDirectory("wrk");
             Map<Shape, Path> shapeScripts = new LinkedHashMap<>();
             for (Shape shape : shapes) {
@@ -110,14 +139,19 @@ public final class HttpBench {
                 wrk(started.url(""), script, connections, Math.max(1, firstWarmup / shapes.size()));
             }
             for (Shape shape : shapes) {
-                Path script = shapeScripts.get(shape);
-                wrk(started.url(""), script, connections, warmup); // warm-up: JIT, plans, buffers
-                WrkResult result = wrk(started.url(""), script, connections, seconds);
+                Measured m = measure(shape, started, shapeScripts.get(shape), pgbench, statements.get(shape),
+                        connections, warmup, seconds);
                 long[] sizes = sizes(http, started.url(shape.paths().getFirst()), token);
-                table.add(shape.name() + (shape.gzip() ? " (gzip)" : ""), example(shape), result.requestsPerSecond(),
-                        result.p50Millis(), result.p99Millis(), result.non2xx(), sizes[0], sizes[1]);
-                System.out.printf("%s: %.0f req/s, p50 %.2f ms, p99 %.2f ms%n", shape.name(),
-                        result.requestsPerSecond(), result.p50Millis(), result.p99Millis());
+                double rate = m.http().requestsPerSecond();
+                table.add(shape.name() + (shape.gzip() ? " (gzip)" : ""), example(shape), rate,
+                        m.http().p50Millis(), m.http().p99Millis(), m.http().non2xx(),
+                        m.same() == null ? "-" : m.same().tps(), m.same() == null ? "-" : ratio(rate, m.same().tps()),
+                        m.best() == null ? "-" : m.best().tps(), m.best() == null ? "-" : ratio(rate, m.best().tps()),
+                        sizes[0], sizes[1]);
+                System.out.printf("%s: %.0f req/s, p50 %.2f ms, p99 %.2f ms; same SQL %s tps, best SQL %s tps%n",
+                        shape.name(), rate, m.http().p50Millis(), m.http().p99Millis(),
+                        m.same() == null ? "-" : String.format("%.0f", m.same().tps()),
+                        m.best() == null ? "-" : String.format("%.0f", m.best().tps()));
             }
             sampler.interrupt();
             long[] atEnd = started.memory();
@@ -135,6 +169,37 @@ public final class HttpBench {
                     + " (%,d MB anonymous)%n", atReady[0] >> 10, peakRss.get() >> 10, atEnd[0] >> 10, atEnd[1] >> 10);
         }
         System.out.printf("Load average after: %s%n", Machine.loadAverage());
+    }
+
+    /**
+     * wrk, pgbench of the service's statements and pgbench of the best SQL one after the other, each
+     * after a short warm-up of its own, so the three see the same machine.
+     */
+    private static Measured measure(Shape shape, PackagedApp app, Path script, Pgbench pgbench,
+                                    List<List<ServerLog.Executed>> statements, int connections, int warmup,
+                                    int seconds) throws Exception {
+        wrk(app.url(""), script, connections, warmup);
+        WrkResult http = wrk(app.url(""), script, connections, seconds);
+        if (pgbench == null) {
+            return new Measured(http, null, null);
+        }
+        pgbench.run(shape.name(), statements, connections, warmup);
+        Pgbench.Result same = pgbench.run(shape.name(), statements, connections, seconds);
+        List<List<ServerLog.Executed>> best = BestSql.samples(shape.name(), statements);
+        pgbench.run(shape.name() + " best", best, connections, warmup);
+        return new Measured(http, same, pgbench.run(shape.name() + " best", best, connections, seconds));
+    }
+
+    private static double ratio(double http, double pgbench) {
+        return Math.round(http / pgbench * 100) / 100.0;
+    }
+
+    private static void get(HttpClient http, String url, String token) throws Exception {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", token)
+                .build(), HttpResponse.BodyHandlers.ofString());
+        if (answer.statusCode() != 200) {
+            throw new IllegalStateException(url + " answered " + answer.statusCode() + ": " + answer.body());
+        }
     }
 
     /** The dataset's sources, configured but disabled: the facade knows them, nothing syncs. */
@@ -174,7 +239,7 @@ public final class HttpBench {
         }
         List<String> lastRunsOfTask = new ArrayList<>();
         List<String> runsOfTask = new ArrayList<>();
-        for (int i = 0; i < 200; i++) {
+        for (int i = 0; i < SAMPLES; i++) {
             String task = Dataset.taskId(random.nextInt(data.tasks));
             lastRunsOfTask.add("/api/v1/last-runs?taskId=" + task);
             runsOfTask.add("/api/v1/runs?taskId=" + task);

@@ -33,9 +33,4 @@ public record RunFilter(
     public RunFilter withDevice(String deviceId) {
         return new RunFilter(sources, vendor, statuses, Set.of(deviceId), taskId, startedAfter, startedBefore);
     }
-
-    /** True when the choice of each device's last run depends on more than source and device. */
-    boolean narrowsRuns() {
-        return taskId != null || startedAfter != null || startedBefore != null;
-    }
 }

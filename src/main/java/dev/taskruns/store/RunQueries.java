@@ -4,28 +4,30 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.taskruns.config.Vendor;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
-import jakarta.transaction.Transactional;
-import org.hibernate.Session;
 
+import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * The facade's read queries, keyset-paginated. Plain SQL because they rely on PostgreSQL row
- * comparisons and LATERAL joins that map straight onto the indexes (see docs/query-plans.md).
+ * comparisons and LATERAL joins that map straight onto the indexes (see docs/query-plans.md), on a
+ * pooled connection of their own: a read needs neither a Hibernate session nor a transaction, and
+ * opening both per call was ~5% of a single-device read's CPU (docs/benchmarks.md).
  */
 @ApplicationScoped
-@Transactional(Transactional.TxType.SUPPORTS)
 public class RunQueries {
 
     /** Position in "last runs" order: (source, deviceId) ascending. */
@@ -37,7 +39,7 @@ public class RunQueries {
     }
 
     private static final String COLUMNS = """
-            SELECT r.source_id, s.vendor, r.device_id, d.device_name, r.task_id, t.task_name, r.run_id,
+            SELECT r.source_id, r.device_id, d.device_name, r.task_id, t.task_name, r.run_id,
                    r.status, r.vendor_status, r.started_at, r.ended_at, r.updated_at, r.error
             """;
 
@@ -48,22 +50,25 @@ public class RunQueries {
      */
     private static final int READ_TIMEOUT_SECONDS = 10;
 
-    private final EntityManager em;
+    private final DataSource dataSource;
     private final ObjectMapper json;
+    private volatile Map<String, Vendor> vendors = Map.of();
 
-    public RunQueries(EntityManager em, ObjectMapper json) {
-        this.em = em;
+    public RunQueries(DataSource dataSource, ObjectMapper json) {
+        this.dataSource = dataSource;
         this.json = json;
     }
 
     /**
      * The last run of every device (one per source and device) among the runs the filter selects,
-     * in (source, deviceId) order after {@code after}. Without run-narrowing filters this reads the
-     * device table's last-run pointer; with a task it reads that task's runs alone (index
-     * run_task_device_latest); with only a time window it probes each device's newest matching run.
+     * in (source, deviceId) order after {@code after}. Without a task or an end of the time window
+     * this reads the device table alone: a device's last run among those started since a moment is
+     * its last run, if that started since then, and the device row carries that run's start and
+     * status (V6), so filters need no run probes. With a task it reads that task's runs alone (index
+     * run_task_device_latest); with an end of the window it probes each device's newest matching run.
      */
     public List<RunView> lastRuns(RunFilter filter, DeviceKey after, int limit) {
-        return em.unwrap(Session.class).doReturningWork(c -> lastRuns(c, filter, after, limit));
+        return withConnection(c -> lastRuns(c, filter, after, limit));
     }
 
     /** {@link #lastRuns(RunFilter, DeviceKey, int)} on a connection the caller manages (the benchmarks). */
@@ -72,24 +77,28 @@ public class RunQueries {
             return fetch(c, lastRunsOfTask(filter, after, limit));
         }
         Sql sql = new Sql(COLUMNS + " FROM device d ");
-        if (filter.narrowsRuns()) {
+        if (filter.startedBefore() != null) {
             sql.append("""
                     CROSS JOIN LATERAL (
                         SELECT * FROM run r
                          WHERE r.device_id = d.device_id AND r.source_id = d.source_id""");
             runWindow(sql, filter);
             sql.append(" ORDER BY r.started_at DESC, r.run_id DESC LIMIT 1) r ");
+            sql.append(" LEFT JOIN task t ON t.source_id = r.source_id AND t.task_id = r.task_id WHERE true ");
+            statuses(sql, filter, "r.status");
         } else {
             sql.append(" JOIN run r ON r.id = d.last_run_id ");
+            sql.append(" LEFT JOIN task t ON t.source_id = r.source_id AND t.task_id = r.task_id WHERE true ");
+            if (filter.startedAfter() != null) {
+                sql.append(" AND d.last_started_at >= ?", utc(filter.startedAfter()));
+            }
+            statuses(sql, filter, "d.last_status");
         }
-        sql.append(" JOIN source s ON s.id = d.source_id ");
-        sql.append(" LEFT JOIN task t ON t.source_id = r.source_id AND t.task_id = r.task_id WHERE true ");
         sourceAndDevice(sql, filter, "d");
-        statuses(sql, filter);
         if (after != null) {
             sql.append(" AND (d.source_id, d.device_id) > (?, ?)", after.source(), after.deviceId());
         }
-        sql.append(" ORDER BY d.source_id, d.device_id LIMIT ?", limit);
+        sql.limit(" ORDER BY d.source_id, d.device_id", limit);
         return fetch(c, sql);
     }
 
@@ -108,45 +117,42 @@ public class RunQueries {
         sql.append("""
                 \s ORDER BY r.source_id, r.device_id, r.started_at DESC, r.run_id DESC) r
                  JOIN device d ON d.source_id = r.source_id AND d.device_id = r.device_id
-                 JOIN source s ON s.id = r.source_id
                  LEFT JOIN task t ON t.source_id = r.source_id AND t.task_id = r.task_id WHERE true""");
-        statuses(sql, filter);
-        sql.append(" ORDER BY r.source_id, r.device_id LIMIT ?", limit);
+        statuses(sql, filter, "r.status");
+        sql.limit(" ORDER BY r.source_id, r.device_id", limit);
         return sql;
     }
 
     /** Runs the filter selects, newest first, after {@code after}. */
     public List<RunView> runs(RunFilter filter, RunKey after, int limit) {
-        return em.unwrap(Session.class).doReturningWork(c -> runs(c, filter, after, limit));
+        return withConnection(c -> runs(c, filter, after, limit));
     }
 
     /** {@link #runs(RunFilter, RunKey, int)} on a connection the caller manages (the benchmarks). */
     public List<RunView> runs(Connection c, RunFilter filter, RunKey after, int limit) throws SQLException {
         Sql sql = new Sql(COLUMNS + """
                   FROM run r
-                  JOIN source s ON s.id = r.source_id
                   JOIN device d ON d.source_id = r.source_id AND d.device_id = r.device_id
                   LEFT JOIN task t ON t.source_id = r.source_id AND t.task_id = r.task_id
                  WHERE true""");
         sourceAndDevice(sql, filter, "r");
         runWindow(sql, filter);
-        statuses(sql, filter);
+        statuses(sql, filter, "r.status");
         if (after != null) {
             sql.append(" AND (r.started_at, r.run_id, r.source_id) < (?, ?, ?)",
                     utc(after.startedAt()), after.runId(), after.source());
         }
-        sql.append(" ORDER BY r.started_at DESC, r.run_id DESC, r.source_id DESC LIMIT ?", limit);
+        sql.limit(" ORDER BY r.started_at DESC, r.run_id DESC, r.source_id DESC", limit);
         return fetch(c, sql);
     }
 
     /**
      * A source's runs not final yet (PENDING or RUNNING) that started at or after {@code from},
      * oldest first (index run_source_latest, read backwards): what a connector re-polls, read from the store rather
-     * than kept as a list in a checkpoint. Its own transaction: sync workers call it outside any.
+     * than kept as a list in a checkpoint.
      */
-    @Transactional
     public List<StoredRun> unfinished(String source, Instant from, int limit) {
-        return em.unwrap(Session.class).doReturningWork(c -> {
+        return withConnection(c -> {
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT run_id, vendor_status, started_at FROM run
                      WHERE source_id = ? AND status IN ('PENDING', 'RUNNING') AND started_at >= ?
@@ -200,9 +206,9 @@ public class RunQueries {
         }
     }
 
-    private static void statuses(Sql sql, RunFilter filter) {
+    private static void statuses(Sql sql, RunFilter filter, String column) {
         if (!filter.statuses().isEmpty()) {
-            sql.append(" AND r.status = ANY(?)", texts(filter.statuses().stream().map(Enum::name).toList()));
+            sql.append(" AND " + column + " = ANY(?)", texts(filter.statuses().stream().map(Enum::name).toList()));
         }
     }
 
@@ -214,43 +220,75 @@ public class RunQueries {
     private record TextArray(String[] values) {
     }
 
+    @FunctionalInterface
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /** A pooled connection in auto-commit (or, inside a caller's transaction, the one enlisted in it). */
+    private <T> T withConnection(Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            return work.run(c);
+        } catch (SQLException e) {
+            // the cause is kept: DatabaseOutage tells an unavailable database (503) by its SQLState
+            throw new IllegalStateException("Reading runs failed: " + e.getMessage(), e);
+        }
+    }
+
     private List<RunView> fetch(Connection c, Sql sql) throws SQLException {
+        List<RunView> views = new ArrayList<>();
         try (PreparedStatement ps = sql.prepare(c)) {
             ps.setQueryTimeout(READ_TIMEOUT_SECONDS);
-            return views(ps);
-        }
-    }
-
-    private List<RunView> views(PreparedStatement ps) throws SQLException {
-        try (ResultSet rs = ps.executeQuery()) {
-            List<RunView> views = new ArrayList<>();
-            while (rs.next()) {
-                views.add(view(rs));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    views.add(view(c, rs));
+                }
             }
-            return views;
         }
+        return views;
     }
 
-    private RunView view(ResultSet rs) throws SQLException {
-        String error = rs.getString(13);
+    private RunView view(Connection c, ResultSet rs) throws SQLException {
+        String source = rs.getString(1);
+        String error = rs.getString(12);
         try {
             return new RunView(
-                    rs.getString(1),
-                    Vendor.valueOf(rs.getString(2)),
+                    source,
+                    vendorOf(c, source),
+                    rs.getString(2),
                     rs.getString(3),
                     rs.getString(4),
                     rs.getString(5),
                     rs.getString(6),
-                    rs.getString(7),
-                    RunStatus.valueOf(rs.getString(8)),
-                    rs.getString(9),
+                    RunStatus.valueOf(rs.getString(7)),
+                    rs.getString(8),
+                    instant(rs, 9),
                     instant(rs, 10),
                     instant(rs, 11),
-                    instant(rs, 12),
                     error == null ? null : json.readTree(error));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Stored error JSON is unreadable", e);
         }
+    }
+
+    /**
+     * A source's vendor, from a copy of the source table read when a source id is not in it yet: a
+     * join on source in every read cost up to 1.4x on a page (docs/benchmarks.md), for a value that
+     * never changes once a source exists.
+     */
+    private Vendor vendorOf(Connection c, String source) throws SQLException {
+        Vendor vendor = vendors.get(source);
+        if (vendor == null) {
+            Map<String, Vendor> read = new HashMap<>();
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("SELECT id, vendor FROM source")) {
+                while (rs.next()) {
+                    read.put(rs.getString(1), Vendor.valueOf(rs.getString(2)));
+                }
+            }
+            vendors = Map.copyOf(read);
+            vendor = vendors.get(source);
+        }
+        return vendor;
     }
 
     private static Instant instant(ResultSet rs, int column) throws SQLException {
@@ -275,6 +313,15 @@ public class RunQueries {
         void append(String fragment, Object... values) {
             text.append(fragment);
             params.addAll(List.of(values));
+        }
+
+        /**
+         * The order and LIMIT, the limit written into the text: as a bind parameter PostgreSQL cannot
+         * cost a generic plan, so it planned every call afresh (8,039 plans for 8,039 calls, a literal
+         * limit ran 1.7x faster). Pages come in few sizes, so a statement per size stays cached.
+         */
+        void limit(String orderBy, int limit) {
+            text.append(orderBy).append(" LIMIT ").append(limit);
         }
 
         PreparedStatement prepare(Connection c) throws SQLException {

@@ -12,10 +12,14 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The facade with authentication on, as in production: bearer JWTs, roles from the groups claim. */
 @QuarkusTest
@@ -52,6 +56,25 @@ class AuthenticationTest {
                     .header("WWW-Authenticate", containsString("Bearer"))
                     .body("detail", not(containsString(token)));
         }
+    }
+
+    @Test
+    void aVerifiedTokenIsRememberedButNotPastItsExpiry() throws InterruptedException {
+        String token = TestTokens.expiringIn(3, Authentication.READ);
+        long expiresAt = System.currentTimeMillis() / 1000 * 1000 + 3000;
+        double hits = tokenCacheHits();
+        as(token).get("/api/v1/sources").then().statusCode(200);
+        as(token).get("/api/v1/sources").then().statusCode(200);
+        assertTrue(tokenCacheHits() >= hits + 1, "the second call reuses the verified token");
+        // (JWT times are whole seconds: the token verifies up to the end of its exp second)
+        Thread.sleep(Math.max(0, expiresAt - System.currentTimeMillis()) + 1200);
+        as(token).get("/api/v1/sources").then().statusCode(401).contentType(Problem.MEDIA_TYPE);
+    }
+
+    private static double tokenCacheHits() {
+        Matcher hits = Pattern.compile("^cache_gets_total\\{cache=\"verified-tokens\",result=\"hit\",?} (\\S+)$",
+                Pattern.MULTILINE).matcher(RestAssured.get("/q/metrics").asString());
+        return hits.find() ? Double.parseDouble(hits.group(1)) : 0;
     }
 
     @Test

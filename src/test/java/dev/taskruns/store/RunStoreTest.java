@@ -235,6 +235,36 @@ class RunStoreTest {
                 .as("device rows without runs").isEqualTo(0L);
         assertThat(db.single("SELECT count(*) - count(DISTINCT last_run_id) FROM device"))
                 .as("runs that are the last run of two device rows").isEqualTo(0L);
+        assertThat(db.single("SELECT count(*) FROM device d JOIN run r ON r.id = d.last_run_id "
+                + "WHERE (d.last_started_at, d.last_status) IS DISTINCT FROM (r.started_at, r.status)"))
+                .as("device rows whose copy of the last run's start and status is stale").isEqualTo(0L);
+    }
+
+    @Test
+    void theDeviceRowFollowsItsLastRunsStatusAndStartWhoeverWritesIt() {
+        UnifiedRun older = run("alpha", "r1", "d1", T0, RunStatus.SUCCEEDED);
+        UnifiedRun last = run("alpha", "r2", "d1", T0.plusSeconds(60), RunStatus.RUNNING);
+        store.write(List.of(older, last));
+        assertThat(db.single("SELECT last_status FROM device WHERE device_id = 'd1'")).isEqualTo("RUNNING");
+
+        // the last run finishing changes no pointer: the run's own update carries the status over
+        store.write(List.of(withStatus(last, RunStatus.FAILED, T0.plusSeconds(90))));
+        assertThat(db.single("SELECT last_status FROM device WHERE device_id = 'd1'")).isEqualTo("FAILED");
+        // a run that is not the last one changing leaves the device row alone
+        Object xmin = db.single("SELECT xmin::text FROM device WHERE device_id = 'd1'");
+        store.write(List.of(withStatus(older, RunStatus.FAILED, T0.plusSeconds(5))));
+        assertThat(db.single("SELECT xmin::text FROM device WHERE device_id = 'd1'")).isEqualTo(xmin);
+        assertDeviceTableMatchesRuns();
+
+        // a writer of the previous version (a replica still syncing during a rolling update) sets the
+        // pointer alone: the copy follows all the same
+        db.execute("UPDATE device SET last_run_id = (SELECT id FROM run WHERE run_id = 'r1') WHERE device_id = 'd1'");
+        assertThat(db.single("SELECT last_started_at = '" + T0 + "' AND last_status = 'FAILED' FROM device "
+                + "WHERE device_id = 'd1'")).isEqualTo(true);
+        db.execute("DELETE FROM device");
+        db.execute("INSERT INTO device (source_id, device_id, last_run_id) SELECT source_id, device_id, id FROM run "
+                + "WHERE run_id = 'r2'");
+        assertDeviceTableMatchesRuns();
     }
 
     private String lastRunOf(String source, String device) {

@@ -26,6 +26,11 @@ public class Database {
         });
     }
 
+    /** A statement as another writer would run it (outside the application's own write path). */
+    public void execute(String sql) {
+        QuarkusTransaction.requiringNew().run(() -> em.createNativeQuery(sql).executeUpdate());
+    }
+
     public Object single(String sql) {
         return QuarkusTransaction.requiringNew().call(() -> em.createNativeQuery(sql).getSingleResult());
     }

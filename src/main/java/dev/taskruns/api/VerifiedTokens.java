@@ -1,0 +1,87 @@
+package dev.taskruns.api;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.cache.CaffeineCacheMetrics;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.jwt.auth.principal.DefaultJWTParser;
+import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
+import io.smallrye.jwt.auth.principal.JWTCallerPrincipalFactory;
+import io.smallrye.jwt.auth.principal.ParseException;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Alternative;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+import java.time.Duration;
+
+/**
+ * smallrye-jwt's parser with the tokens it verified remembered for a short while. A consumer sends
+ * the same bearer token with every call until it expires, and verifying its RS256 signature again
+ * each time was a quarter of the facade's CPU (docs/benchmarks.md): a remembered token skips the
+ * parse and the signature check. Only tokens that verified are kept, keyed by their exact text, and
+ * never past their {@code exp} (nor past {@code iat} + {@code smallrye.jwt.time-to-live} when that is
+ * set): a cached token is refused from the same moment an uncached one would be, up to the clock skew
+ * that smallrye-jwt grants and the cache does not. What the cache does delay is a change of the
+ * verification key: a token signed with a key that was withdrawn stays accepted for at most
+ * {@code taskruns.auth.token-cache.ttl} (60 s). {@code max-size=0} turns the cache off.
+ */
+@Alternative
+@Priority(1)
+@ApplicationScoped
+public class VerifiedTokens extends DefaultJWTParser {
+
+    @ConfigMapping(prefix = "taskruns.auth.token-cache")
+    public interface TokenCacheConfig {
+        /** How many distinct tokens are remembered (least recently used go first); 0: none. */
+        @WithDefault("10000")
+        long maxSize();
+
+        /** The longest a verified token is remembered, whatever its own expiry. */
+        @WithDefault("60s")
+        Duration ttl();
+    }
+
+    private final JWTAuthContextInfo context;
+    private final Cache<String, JsonWebToken> verified;
+
+    @Inject
+    public VerifiedTokens(JWTAuthContextInfo context, JWTCallerPrincipalFactory factory, TokenCacheConfig config,
+                          MeterRegistry registry) {
+        super(context, factory);
+        this.context = context;
+        long ttlNanos = config.ttl().toNanos();
+        this.verified = Caffeine.newBuilder()
+                .maximumSize(config.maxSize())
+                .expireAfter(Expiry.<String, JsonWebToken>creating((token, jwt) -> Duration.ofNanos(
+                        Math.min(ttlNanos, Math.max(0, validUntilMillis(jwt) - System.currentTimeMillis()) * 1_000_000))))
+                .recordStats()
+                .build();
+        CaffeineCacheMetrics.monitor(registry, verified, "verified-tokens");
+    }
+
+    @Override
+    public JsonWebToken parse(String token) throws ParseException {
+        JsonWebToken known = verified.getIfPresent(token);
+        if (known != null) {
+            return known;
+        }
+        JsonWebToken jwt = super.parse(token);
+        verified.put(token, jwt);
+        return jwt;
+    }
+
+    /** The first moment the token no longer verifies without clock skew: exp, or the age limit if sooner. */
+    private long validUntilMillis(JsonWebToken jwt) {
+        long until = jwt.getExpirationTime() * 1000;
+        Long maxAge = context.getMaxTimeToLiveSecs();
+        if (maxAge != null && jwt.getIssuedAtTime() > 0) {
+            until = Math.min(until, (jwt.getIssuedAtTime() + maxAge) * 1000);
+        }
+        return until;
+    }
+}
