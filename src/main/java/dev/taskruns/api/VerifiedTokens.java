@@ -46,19 +46,16 @@ public class VerifiedTokens extends DefaultJWTParser {
         Duration ttl();
     }
 
-    private final JWTAuthContextInfo context;
     private final Cache<String, JsonWebToken> verified;
 
     @Inject
     public VerifiedTokens(JWTAuthContextInfo context, JWTCallerPrincipalFactory factory, TokenCacheConfig config,
                           MeterRegistry registry) {
         super(context, factory);
-        this.context = context;
-        long ttlNanos = config.ttl().toNanos();
         this.verified = Caffeine.newBuilder()
                 .maximumSize(config.maxSize())
-                .expireAfter(Expiry.<String, JsonWebToken>creating((token, jwt) -> Duration.ofNanos(
-                        Math.min(ttlNanos, Math.max(0, validUntilMillis(jwt) - System.currentTimeMillis()) * 1_000_000))))
+                .expireAfter(Expiry.<String, JsonWebToken>creating((token, jwt) ->
+                        rememberFor(jwt, context.getMaxTimeToLiveSecs(), config.ttl(), System.currentTimeMillis())))
                 .recordStats()
                 .build();
         CaffeineCacheMetrics.monitor(registry, verified, "verified-tokens");
@@ -75,13 +72,16 @@ public class VerifiedTokens extends DefaultJWTParser {
         return jwt;
     }
 
-    /** The first moment the token no longer verifies without clock skew: exp, or the age limit if sooner. */
-    private long validUntilMillis(JsonWebToken jwt) {
+    /**
+     * How long a token that verified at {@code nowMillis} is remembered: until its exp, or until iat +
+     * {@code maxAgeSeconds} when an age limit is set and comes first, and never longer than {@code ttl}.
+     */
+    static Duration rememberFor(JsonWebToken jwt, Long maxAgeSeconds, Duration ttl, long nowMillis) {
         long until = jwt.getExpirationTime() * 1000;
-        Long maxAge = context.getMaxTimeToLiveSecs();
-        if (maxAge != null && jwt.getIssuedAtTime() > 0) {
-            until = Math.min(until, (jwt.getIssuedAtTime() + maxAge) * 1000);
+        if (maxAgeSeconds != null && jwt.getIssuedAtTime() > 0) {
+            until = Math.min(until, (jwt.getIssuedAtTime() + maxAgeSeconds) * 1000);
         }
-        return until;
+        Duration left = Duration.ofMillis(Math.max(0, until - nowMillis));
+        return left.compareTo(ttl) < 0 ? left : ttl;
     }
 }

@@ -43,6 +43,11 @@ public class RunQueries {
                    r.status, r.vendor_status, r.started_at, r.ended_at, r.updated_at, r.error
             """;
 
+    /** The run's own columns an answer shows: what a page of runs is chosen with, before names join. */
+    private static final String RUN_COLUMNS = """
+            r.source_id, r.device_id, r.task_id, r.run_id, r.status, r.vendor_status, r.started_at, r.ended_at,
+            r.updated_at, r.error""";
+
     /**
      * A facade read that has not answered by then waits on a lock (a migration) or an overloaded
      * server: the driver cancels it (SQLState 57014) and the caller gets a 503 to retry, instead of a
@@ -108,19 +113,17 @@ public class RunQueries {
      * last device rather than a probe of every device's history. Status applies after the choice.
      */
     private static Sql lastRunsOfTask(RunFilter filter, DeviceKey after, int limit) {
-        Sql sql = new Sql(COLUMNS + " FROM (SELECT DISTINCT ON (r.source_id, r.device_id) r.* FROM run r WHERE true");
+        Sql sql = new Sql("SELECT * FROM (SELECT DISTINCT ON (r.source_id, r.device_id) " + RUN_COLUMNS
+                + " FROM run r WHERE true");
         runWindow(sql, filter);
         sourceAndDevice(sql, filter, "r");
         if (after != null) {
             sql.append(" AND (r.source_id, r.device_id) > (?, ?)", after.source(), after.deviceId());
         }
-        sql.append("""
-                \s ORDER BY r.source_id, r.device_id, r.started_at DESC, r.run_id DESC) r
-                 JOIN device d ON d.source_id = r.source_id AND d.device_id = r.device_id
-                 LEFT JOIN task t ON t.source_id = r.source_id AND t.task_id = r.task_id WHERE true""");
+        sql.append(" ORDER BY r.source_id, r.device_id, r.started_at DESC, r.run_id DESC) r WHERE true");
         statuses(sql, filter, "r.status");
         sql.limit(" ORDER BY r.source_id, r.device_id", limit);
-        return sql;
+        return withNames(sql, "r.source_id, r.device_id");
     }
 
     /** Runs the filter selects, newest first, after {@code after}. */
@@ -130,11 +133,7 @@ public class RunQueries {
 
     /** {@link #runs(RunFilter, RunKey, int)} on a connection the caller manages (the benchmarks). */
     public List<RunView> runs(Connection c, RunFilter filter, RunKey after, int limit) throws SQLException {
-        Sql sql = new Sql(COLUMNS + """
-                  FROM run r
-                  JOIN device d ON d.source_id = r.source_id AND d.device_id = r.device_id
-                  LEFT JOIN task t ON t.source_id = r.source_id AND t.task_id = r.task_id
-                 WHERE true""");
+        Sql sql = new Sql("SELECT " + RUN_COLUMNS + " FROM run r WHERE true");
         sourceAndDevice(sql, filter, "r");
         runWindow(sql, filter);
         statuses(sql, filter, "r.status");
@@ -143,7 +142,22 @@ public class RunQueries {
                     utc(after.startedAt()), after.runId(), after.source());
         }
         sql.limit(" ORDER BY r.started_at DESC, r.run_id DESC, r.source_id DESC", limit);
-        return fetch(c, sql);
+        return fetch(c, withNames(sql, "r.started_at DESC, r.run_id DESC, r.source_id DESC"));
+    }
+
+    /**
+     * A page of runs, already chosen and limited, with its device and task names: joined for the page's
+     * rows alone. Joined before the limit, the planner misjudged how few rows a task's runs leave and
+     * hashed the whole device table for every call (~40 ms of a 42 ms /runs?taskId= on 1M runs,
+     * docs/query-plans.md). Every run has its device row (the batch write keeps them together), so
+     * the join drops none.
+     */
+    private static Sql withNames(Sql page, String order) {
+        Sql sql = new Sql(COLUMNS + " FROM (");
+        sql.append(page);
+        sql.append(") r JOIN device d ON d.source_id = r.source_id AND d.device_id = r.device_id"
+                + " LEFT JOIN task t ON t.source_id = r.source_id AND t.task_id = r.task_id ORDER BY " + order);
+        return sql;
     }
 
     /**
@@ -313,6 +327,11 @@ public class RunQueries {
         void append(String fragment, Object... values) {
             text.append(fragment);
             params.addAll(List.of(values));
+        }
+
+        void append(Sql inner) {
+            text.append(inner.text);
+            params.addAll(inner.params);
         }
 
         /**

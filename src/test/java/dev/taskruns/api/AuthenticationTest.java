@@ -59,16 +59,12 @@ class AuthenticationTest {
     }
 
     @Test
-    void aVerifiedTokenIsRememberedButNotPastItsExpiry() throws InterruptedException {
-        String token = TestTokens.expiringIn(3, Authentication.READ);
-        long expiresAt = System.currentTimeMillis() / 1000 * 1000 + 3000;
+    void aVerifiedTokenIsRemembered() {
+        String token = TestTokens.token(Authentication.READ);
         double hits = tokenCacheHits();
         as(token).get("/api/v1/sources").then().statusCode(200);
         as(token).get("/api/v1/sources").then().statusCode(200);
         assertTrue(tokenCacheHits() >= hits + 1, "the second call reuses the verified token");
-        // (JWT times are whole seconds: the token verifies up to the end of its exp second)
-        Thread.sleep(Math.max(0, expiresAt - System.currentTimeMillis()) + 1200);
-        as(token).get("/api/v1/sources").then().statusCode(401).contentType(Problem.MEDIA_TYPE);
     }
 
     private static double tokenCacheHits() {
