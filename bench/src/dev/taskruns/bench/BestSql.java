@@ -35,10 +35,10 @@ final class BestSql {
                     + TASK + "WHERE d.source_id = $1 AND d.device_id = $2"),
             Map.entry("last-runs, vendor=ALIBABA", "SELECT " + RUN_COLUMNS + " FROM device d JOIN run r ON r.id = d.last_run_id"
                     + TASK + "WHERE d.source_id IN " + ALIBABA_SOURCES + " ORDER BY d.source_id, d.device_id LIMIT 101"),
-            Map.entry("runs, vendor=ALIBABA", "SELECT " + RUN_COLUMNS + " FROM run r"
+            Map.entry("runs, vendor=ALIBABA", "SELECT " + RUN_COLUMNS + " FROM (SELECT * FROM run r WHERE r.source_id IN "
+                    + ALIBABA_SOURCES + " ORDER BY r.started_at DESC, r.run_id DESC, r.source_id DESC LIMIT 101) r"
                     + " JOIN device d ON d.source_id = r.source_id AND d.device_id = r.device_id" + TASK
-                    + "WHERE r.source_id IN " + ALIBABA_SOURCES
-                    + " ORDER BY r.started_at DESC, r.run_id DESC, r.source_id DESC LIMIT 101"));
+                    + "ORDER BY r.started_at DESC, r.run_id DESC, r.source_id DESC"));
 
     private BestSql() {
     }
