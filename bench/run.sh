@@ -6,7 +6,7 @@
 #   bench/run.sh plans   [-Dbench.runs=1000000]          # EXPLAIN (ANALYZE, BUFFERS) as Markdown
 #   bench/run.sh startup [-Dbench.rounds=5 -Dbench.requests=1000]  # the packaged app (after ./mvnw verify)
 #   bench/run.sh http    [-Dbench.runs=1000000 -Dbench.seconds=10 -Dbench.connections=8]  # the facade over HTTP (wrk)
-#   bench/run.sh sync    [-Dbench.esetTasks=10000 -Dbench.alibabaTasks=100000]  # ingest from the simulators vs COPY
+#   bench/run.sh sync    [-Dbench.esetTasks=4000 -Dbench.alibabaTasks=50000]  # ingest from the simulators vs COPY
 #   bench/run.sh sources [-Dbench.sources=50 -Dbench.interval=60 -Dbench.cycles=5]  # 50 sources on one replica: poll lag
 #
 # Compiles the application (main classes only, no tests) with the project's Maven wrapper, compiles

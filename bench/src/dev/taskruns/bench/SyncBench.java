@@ -66,8 +66,8 @@ public final class SyncBench {
         Path app = PackagedApp.folder(false);
         Path simulatorApp = SimulatorHost.folder();
         SimulatorHost.Settings seed = new SimulatorHost.Settings(Integer.getInteger("bench.esetDevices", 5_000),
-                Integer.getInteger("bench.esetTasks", 10_000), Integer.getInteger("bench.alibabaEntities", 5_000),
-                Integer.getInteger("bench.alibabaTasks", 100_000), false, true);
+                Integer.getInteger("bench.esetTasks", 4_000), Integer.getInteger("bench.alibabaEntities", 5_000),
+                Integer.getInteger("bench.alibabaTasks", 50_000), false, true);
         long maxSeconds = Long.getLong("bench.maxSeconds", 1800);
 
         BenchDatabase db = BenchDatabase.open();
