@@ -4,6 +4,8 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import org.flywaydb.core.Flyway;
 import org.postgresql.PGConnection;
 
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -26,6 +28,9 @@ import java.util.function.IntFunction;
  * a JSON file ({@link ServerLog} reads the statements the application sends from it).
  */
 public final class BenchDatabase {
+
+    private static final String RUN_COLUMNS = "source_id, run_id, device_id, task_id, status, vendor_status, "
+            + "started_at, ended_at, error, raw, updated_at";
 
     private final String url;
     private final String user;
@@ -163,6 +168,70 @@ public final class BenchDatabase {
         c.commit();
         c.setAutoCommit(autoCommit);
         return (nanos + System.nanoTime() - start) / 1e9;
+    }
+
+    /**
+     * A new empty database on the same server, for a second process that needs one of its own (the
+     * simulator host's Flyway and scheduler tables); returns its JDBC URL.
+     */
+    public String createDatabase(String name) throws SQLException {
+        try (Connection c = connect(); Statement st = c.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS " + name);
+            st.execute("CREATE DATABASE " + name);
+        }
+        return url.replaceFirst("/[^/?]+(\\?.*)?$", "/" + name + "$1");
+    }
+
+    /**
+     * CPU seconds the server has used so far: its postmaster and every process it started, ended ones
+     * included (backends, WAL writer, checkpointer, autovacuum). NaN for a server not on this machine.
+     */
+    public double serverCpuSeconds() throws SQLException {
+        // pg_ctl detaches the postmaster from whoever started it: find it as a backend's parent
+        try (Connection c = connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return ProcessHandle.of(rs.getLong(1)).filter(BenchDatabase::isPostgres).flatMap(ProcessHandle::parent)
+                    .filter(BenchDatabase::isPostgres).map(p -> Machine.treeCpuSeconds(p.pid())).orElse(Double.NaN);
+        }
+    }
+
+    private static boolean isPostgres(ProcessHandle process) {
+        return process.info().command().filter(command -> command.endsWith("/postgres")).isPresent();
+    }
+
+    /** Every stored run as COPY text, in insertion order, without the generated id and created_at. */
+    public byte[] exportRuns(Connection c) throws SQLException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            c.unwrap(PGConnection.class).getCopyAPI().copyOut("COPY (SELECT " + RUN_COLUMNS + " FROM run ORDER BY id) TO STDOUT", out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Empties the run table (and the device rows pointing into it) and COPYs {@code rows} from
+     * {@link #exportRuns} back in, all indexes in place, in one transaction; returns COPY and commit seconds.
+     */
+    public double copyBackRuns(Connection c, byte[] rows) throws SQLException {
+        try (Statement st = c.createStatement()) {
+            st.execute("TRUNCATE device, run");
+        }
+        boolean autoCommit = c.getAutoCommit();
+        c.setAutoCommit(false);
+        long start = System.nanoTime();
+        try {
+            c.unwrap(PGConnection.class).getCopyAPI().copyIn("COPY run (" + RUN_COLUMNS + ") FROM STDIN",
+                    new ByteArrayInputStream(rows));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        c.commit();
+        double seconds = (System.nanoTime() - start) / 1e9;
+        c.setAutoCommit(autoCommit);
+        return seconds;
     }
 
     /** VACUUM ANALYZE: visibility map and statistics as a settled production store has them. */

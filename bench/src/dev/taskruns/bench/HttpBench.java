@@ -156,12 +156,12 @@ public final class HttpBench {
             sampler.interrupt();
             long[] atEnd = started.memory();
             // where the memory is: the heap always, the JVM's native areas when NMT is on (bench.jvmArgs)
-            jcmd(started.pid(), "GC.heap_info");
+            started.jcmd("GC.heap_info");
             if (jvmArgs.stream().anyMatch(a -> a.startsWith("-XX:NativeMemoryTracking="))) {
-                jcmd(started.pid(), "VM.native_memory", "summary");
+                started.jcmd("VM.native_memory", "summary");
             }
             if (jfr != null) {
-                jcmd(started.pid(), "JFR.dump", "name=bench", "filename=" + Path.of(jfr).toAbsolutePath());
+                started.jcmd("JFR.dump", "name=bench", "filename=" + Path.of(jfr).toAbsolutePath());
             }
             System.out.println();
             table.print();
@@ -363,15 +363,6 @@ public final class HttpBench {
         String path = shape.paths().getFirst();
         String shortened = path.replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "{id}").replaceAll("cursor=[^&]+", "cursor=…");
         return shape.paths().size() > 1 ? shortened + " (random)" : shortened;
-    }
-
-    private static void jcmd(long pid, String... command) throws IOException, InterruptedException {
-        List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                Long.toString(pid)));
-        line.addAll(List.of(command));
-        Process jcmd = new ProcessBuilder(line).redirectErrorStream(true).start();
-        System.out.println(new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip());
-        jcmd.waitFor();
     }
 
     private static String encode(Instant instant) {

@@ -19,6 +19,7 @@ import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -72,23 +73,37 @@ final class PackagedApp implements AutoCloseable {
     }
 
     /**
-     * Starts the jar with {@code jvmArgs}, then {@code properties} as system properties, and waits
-     * until /q/health/ready answers 200 (timing that from the process start).
+     * Starts the production jar with {@code jvmArgs}, then {@code properties} as system properties, and
+     * waits until /q/health/ready answers 200 (timing that from the process start).
      */
     static PackagedApp start(Path app, List<String> jvmArgs, String jdbcUrl, String user, String password,
                              Map<String, String> properties) throws IOException, InterruptedException {
+        Map<String, String> all = new LinkedHashMap<>(Map.of(
+                "quarkus.datasource.jdbc.url", jdbcUrl,
+                "quarkus.datasource.username", user,
+                "quarkus.datasource.password", password,
+                "mp.jwt.verify.publickey.location", KEYS.resolve("test-public-key.pem").toAbsolutePath().toString(),
+                "mp.jwt.verify.issuer", ISSUER));
+        all.putAll(properties);
+        return launch(app, jvmArgs, all, true);
+    }
+
+    /**
+     * Starts any packaged build of the application on free ports and waits until it is ready. The
+     * production build serves health on a management port of its own ({@code managementInterface});
+     * the demo and test builds serve it under the HTTP port.
+     */
+    static PackagedApp launch(Path app, List<String> jvmArgs, Map<String, String> properties,
+                              boolean managementInterface) throws IOException, InterruptedException {
         int port = freePort();
-        int managementPort = freePort();
+        int managementPort = managementInterface ? freePort() : port;
         List<String> command = new ArrayList<>();
         command.add(ProcessHandle.current().info().command().orElse("java"));
         command.addAll(jvmArgs);
-        command.addAll(List.of("-Dquarkus.http.port=" + port,
-                "-Dquarkus.management.port=" + managementPort,
-                "-Dquarkus.datasource.jdbc.url=" + jdbcUrl,
-                "-Dquarkus.datasource.username=" + user,
-                "-Dquarkus.datasource.password=" + password,
-                "-Dmp.jwt.verify.publickey.location=" + KEYS.resolve("test-public-key.pem").toAbsolutePath(),
-                "-Dmp.jwt.verify.issuer=" + ISSUER));
+        command.add("-Dquarkus.http.port=" + port);
+        if (managementInterface) {
+            command.add("-Dquarkus.management.port=" + managementPort);
+        }
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", app.resolve("quarkus-run.jar").toAbsolutePath().toString()));
 
@@ -121,8 +136,24 @@ final class PackagedApp implements AutoCloseable {
         return "http://localhost:" + managementPort + path;
     }
 
-    long pid() {
-        return process.pid();
+    /** CPU seconds the application has used so far (all its threads). */
+    double cpuSeconds() {
+        return Machine.cpuSeconds(process.pid());
+    }
+
+    /** Its output so far: for the message when something it serves goes wrong. */
+    String output() {
+        return output.text();
+    }
+
+    /** Runs {@code jcmd <pid> command...} against the application and prints what it answers. */
+    void jcmd(String... command) throws IOException, InterruptedException {
+        List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                Long.toString(process.pid())));
+        line.addAll(List.of(command));
+        Process jcmd = new ProcessBuilder(line).redirectErrorStream(true).start();
+        System.out.println(new String(jcmd.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip());
+        jcmd.waitFor();
     }
 
     /** Quarkus' own "started in", in seconds (NaN if the line did not come). */
@@ -159,11 +190,16 @@ final class PackagedApp implements AutoCloseable {
      * the same, but the benchmarks compile against the application, not its test tree.)
      */
     static String token() throws Exception {
+        return token(Set.of("taskruns-read"));
+    }
+
+    /** A token holding {@code groups} (taskruns-sync to start cycles), valid for an hour. */
+    static String token(Set<String> groups) throws Exception {
         String pem = Files.readString(KEYS.resolve("test-private-key.pem"))
                 .replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
         PrivateKey key = KeyFactory.getInstance("RSA")
                 .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(pem)));
-        return Jwt.issuer(ISSUER).upn("bench@example.com").groups(Set.of("taskruns-read")).expiresIn(3600).sign(key);
+        return Jwt.issuer(ISSUER).upn("bench@example.com").groups(groups).expiresIn(3600).sign(key);
     }
 
     static int status(HttpClient http, HttpRequest request) throws InterruptedException {

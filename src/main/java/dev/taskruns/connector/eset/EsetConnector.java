@@ -74,32 +74,40 @@ public class EsetConnector implements VendorConnector {
                 stored.put(scope.substring(TaskCheckpoint.SCOPE_PREFIX.length()), TaskCheckpoint.fromJson(json));
             }
         });
-        TaskRead read = new TaskRead(source.id(), context, client, names, now);
+        // pages of several tasks go into one transaction: most tasks have a few dozen runs
+        PageBatch batch = new PageBatch(context, settings.commitRuns());
+        TaskRead read = new TaskRead(source.id(), batch, client, names, now);
 
         Set<String> listed = new HashSet<>();
         TaskFailures failures = new TaskFailures(source.id());
-        for (EsetTask listedTask : client.listTasks()) {
-            EsetTask task = usable(listedTask, source.id(), context);
-            if (task == null) {
-                continue;
+        try {
+            for (EsetTask listedTask : client.listTasks()) {
+                EsetTask task = usable(listedTask, source.id(), context);
+                if (task == null) {
+                    continue;
+                }
+                listed.add(task.uuid());
+                TaskCheckpoint checkpoint = stored.get(task.uuid());
+                if (checkpoint != null && !due(checkpoint, task, now)) {
+                    count(source.id(), "skipped_settled");
+                    continue;
+                }
+                failures.attempt(task.uuid(), () -> read.listed(task));
+                count(source.id(), "polled");
             }
-            listed.add(task.uuid());
-            TaskCheckpoint checkpoint = stored.get(task.uuid());
-            if (checkpoint != null && !due(checkpoint, task, now)) {
-                count(source.id(), "skipped_settled");
-                continue;
-            }
-            failures.attempt(task.uuid(), () -> read.listed(task));
-            count(source.id(), "polled");
+            // runs outlive their task: a vanished task is read once more, then never again
+            stored.forEach((uuid, checkpoint) -> {
+                // read once more when it vanishes, and every cycle while runs it left are still unfinished
+                if (!listed.contains(uuid) && (!checkpoint.deleted() || !checkpoint.settled())) {
+                    failures.attempt(uuid, () -> read.deleted(uuid, checkpoint.taskName()));
+                    count(source.id(), "deleted");
+                }
+            });
+        } catch (VendorApiException e) {
+            batch.flush(); // ESET failed, not the store: what the tasks before read is kept
+            throw e;
         }
-        // runs outlive their task: a vanished task is read once more, then never again
-        stored.forEach((uuid, checkpoint) -> {
-            // read once more when it vanishes, and every cycle while runs it left are still unfinished
-            if (!listed.contains(uuid) && (!checkpoint.deleted() || !checkpoint.settled())) {
-                failures.attempt(uuid, () -> read.deleted(uuid, checkpoint.taskName()));
-                count(source.id(), "deleted");
-            }
-        });
+        batch.flush();
         failures.throwIfAny();
     }
 

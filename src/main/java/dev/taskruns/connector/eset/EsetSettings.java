@@ -77,6 +77,16 @@ public interface EsetSettings extends CallSettings {
     @WithDefault("24h")
     Duration settledRecheck();
 
+    /**
+     * Runs gathered from consecutive pages, of one task or several, before they are written in one
+     * transaction with the checkpoints they advance. ESET lists runs per task, ~20 for a typical
+     * task, and a transaction per task cost a backfill most of its time (docs/benchmarks.md, "Ingest
+     * end to end"). 0 writes every page on its own.
+     */
+    @WithDefault("1000")
+    @Min(0)
+    int commitRuns();
+
     /** Devices per {@code devices:batchGet} call (they travel in the query string). */
     @WithDefault("100")
     @Min(1)

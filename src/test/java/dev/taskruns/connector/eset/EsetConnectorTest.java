@@ -84,6 +84,59 @@ class EsetConnectorTest {
     }
 
     @Test
+    void pagesOfSeveralTasksAreCommittedTogetherOnceTheyHoldCommitRunsRuns() {
+        EsetConnector gathering = new EsetConnector(s -> eset,
+                EsetTestConfig.settings(Map.of("taskruns.eset.commit-runs", "3")), clock, registry);
+        addTask(task("t1", MANUAL), run("r1", "d1", "FINISHED", LONG_AGO), run("r2", "d2", "FINISHED", LONG_AGO),
+                run("r3", "d3", "FINISHED", LONG_AGO));
+        addTask(task("t2", MANUAL), run("r4", "d1", "FINISHED", LONG_AGO));
+        addTask(task("t3", MANUAL), run("r5", "d1", "FINISHED", LONG_AGO));
+
+        gathering.sync(source, context);
+
+        // t1's two pages (2 + 1 runs) reach 3: one commit, its progress removed with its last page;
+        // t2 and t3 are written at the end of the cycle
+        assertThat(context.commits).containsExactly(
+                new FakeSyncContext.Commit(List.of("r1", "r2", "r3"), List.of("progress:t1", "task:t1")),
+                new FakeSyncContext.Commit(List.of("r4", "r5"), List.of("task:t2", "task:t3")));
+        assertThat(context.checkpoints).containsOnlyKeys("task:t1", "task:t2", "task:t3");
+        assertThat(checkpoint("t3").settled()).isTrue();
+    }
+
+    @Test
+    void aTaskThatCannotBeReadStillLetsTheGatheredPagesBeforeItBeWritten() {
+        EsetConnector gathering = new EsetConnector(s -> eset,
+                EsetTestConfig.settings(Map.of("taskruns.eset.commit-runs", "1000")), clock, registry);
+        for (String uuid : List.of("t1", "a", "b", "c")) {
+            addTask(task(uuid, MANUAL), run("r" + uuid, "d1", "FINISHED", LONG_AGO));
+        }
+        eset.failing.addAll(List.of("a", "b", "c"));
+
+        assertThatThrownBy(() -> gathering.sync(source, context)).hasMessageContaining("3 tasks in a row");
+
+        assertThat(context.commits).containsExactly(new FakeSyncContext.Commit(List.of("rt1"), List.of("task:t1")));
+    }
+
+    @Test
+    void aCrashLosesOnlyTheGatheredPagesWithTheirCheckpointsSoTheyAreReadAgain() {
+        EsetConnector gathering = new EsetConnector(s -> eset,
+                EsetTestConfig.settings(Map.of("taskruns.eset.commit-runs", "2")), clock, registry);
+        for (String uuid : List.of("t1", "t2", "t3", "t4")) {
+            addTask(task(uuid, MANUAL), run("r" + uuid, "d1", "FINISHED", LONG_AGO));
+        }
+        context.failOnCommit = 2;
+
+        assertThatThrownBy(() -> gathering.sync(source, context)).hasMessage("crash");
+        assertThat(context.runs).containsOnlyKeys("rt1", "rt2");
+        assertThat(context.checkpoints).containsOnlyKeys("task:t1", "task:t2");
+
+        context.failOnCommit = -1;
+        syncAgainAfter(Duration.ofHours(1));
+        assertThat(eset.runListings).containsExactly("t3", "t4");
+        assertThat(context.checkpoints).containsOnlyKeys("task:t1", "task:t2", "task:t3", "task:t4");
+    }
+
+    @Test
     void settledTasksAreSkippedUntilTheirRecheckIsDue() {
         addTask(task("t1", MANUAL), run("r1", "d1", "FINISHED", LONG_AGO));
         connector.sync(source, context);

@@ -11,8 +11,12 @@ import java.util.Map;
 /** ESET settings and sources for hand-built clients, bound from properties like the service binds them. */
 final class EsetTestConfig {
 
-    /** The production defaults, with retries and polls that wait milliseconds. */
+    /**
+     * The production defaults, with retries and polls that wait milliseconds, and every page committed
+     * on its own (so tests see the pages ESET serves; EsetConnectorTest covers gathering them).
+     */
     static final Map<String, String> SETTINGS = Map.of(
+            "taskruns.eset.commit-runs", "0",
             "taskruns.eset.requests-per-second", "10",
             "taskruns.eset.retry-delay", "100ms",
             "taskruns.eset.max-polls", "5",
