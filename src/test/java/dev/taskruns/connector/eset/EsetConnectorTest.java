@@ -85,8 +85,7 @@ class EsetConnectorTest {
 
     @Test
     void pagesOfSeveralTasksAreCommittedTogetherOnceTheyHoldCommitRunsRuns() {
-        EsetConnector gathering = new EsetConnector(s -> eset,
-                EsetTestConfig.settings(Map.of("taskruns.eset.commit-runs", "3")), clock, registry);
+        EsetConnector gathering = committingEvery(3);
         addTask(task("t1", MANUAL), run("r1", "d1", "FINISHED", LONG_AGO), run("r2", "d2", "FINISHED", LONG_AGO),
                 run("r3", "d3", "FINISHED", LONG_AGO));
         addTask(task("t2", MANUAL), run("r4", "d1", "FINISHED", LONG_AGO));
@@ -105,8 +104,7 @@ class EsetConnectorTest {
 
     @Test
     void aTaskThatCannotBeReadStillLetsTheGatheredPagesBeforeItBeWritten() {
-        EsetConnector gathering = new EsetConnector(s -> eset,
-                EsetTestConfig.settings(Map.of("taskruns.eset.commit-runs", "1000")), clock, registry);
+        EsetConnector gathering = committingEvery(1000);
         for (String uuid : List.of("t1", "a", "b", "c")) {
             addTask(task(uuid, MANUAL), run("r" + uuid, "d1", "FINISHED", LONG_AGO));
         }
@@ -119,8 +117,7 @@ class EsetConnectorTest {
 
     @Test
     void aCrashLosesOnlyTheGatheredPagesWithTheirCheckpointsSoTheyAreReadAgain() {
-        EsetConnector gathering = new EsetConnector(s -> eset,
-                EsetTestConfig.settings(Map.of("taskruns.eset.commit-runs", "2")), clock, registry);
+        EsetConnector gathering = committingEvery(2);
         for (String uuid : List.of("t1", "t2", "t3", "t4")) {
             addTask(task(uuid, MANUAL), run("r" + uuid, "d1", "FINISHED", LONG_AGO));
         }
@@ -134,6 +131,12 @@ class EsetConnectorTest {
         syncAgainAfter(Duration.ofHours(1));
         assertThat(eset.runListings).containsExactly("t3", "t4");
         assertThat(context.checkpoints).containsOnlyKeys("task:t1", "task:t2", "task:t3", "task:t4");
+    }
+
+    /** A connector that commits once its gathered pages hold {@code runs} runs. */
+    private EsetConnector committingEvery(int runs) {
+        return new EsetConnector(s -> eset, EsetTestConfig.settings(Map.of("taskruns.eset.commit-runs",
+                Integer.toString(runs))), clock, registry);
     }
 
     @Test
