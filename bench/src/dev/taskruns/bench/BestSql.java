@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -75,12 +76,14 @@ final class BestSql {
 
     /** Runs a logged statement as pgbench will: its parameters bound untyped. */
     private static int rows(Connection c, ServerLog.Executed statement) throws SQLException {
-        String sql = statement.sql().replaceAll("\\$(\\d+)", "?");
+        List<String> bound = new ArrayList<>();
+        String sql = statement.sql((n, value) -> {
+            bound.add(value);
+            return "?";
+        });
         try (PreparedStatement ps = c.prepareStatement(sql)) {
-            List<Integer> order = java.util.regex.Pattern.compile("\\$(\\d+)").matcher(statement.sql()).results()
-                    .map(m -> Integer.parseInt(m.group(1))).toList();
-            for (int i = 0; i < order.size(); i++) {
-                ps.setObject(i + 1, statement.parameters().get(order.get(i) - 1), Types.OTHER);
+            for (int i = 0; i < bound.size(); i++) {
+                ps.setObject(i + 1, bound.get(i), Types.OTHER);
             }
             int rows = 0;
             try (ResultSet rs = ps.executeQuery()) {

@@ -194,12 +194,14 @@ public final class HttpBench {
         return Math.round(http / pgbench * 100) / 100.0;
     }
 
-    private static void get(HttpClient http, String url, String token) throws Exception {
+    /** The body of a 200 answer to an authorized GET (anything else stops the benchmark). */
+    private static String get(HttpClient http, String url, String token) throws Exception {
         HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", token)
                 .build(), HttpResponse.BodyHandlers.ofString());
         if (answer.statusCode() != 200) {
             throw new IllegalStateException(url + " answered " + answer.statusCode() + ": " + answer.body());
         }
+        return answer.body();
     }
 
     /** The dataset's sources, configured but disabled: the facade knows them, nothing syncs. */
@@ -282,12 +284,7 @@ public final class HttpBench {
         String cursor = null;
         for (int walked = 0; walked < items / 2; walked += 1000) {
             String url = app.url(path + "?limit=1000" + (cursor == null ? "" : "&cursor=" + cursor));
-            HttpResponse<String> page = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", token)
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            if (page.statusCode() != 200) {
-                throw new IllegalStateException(url + " answered " + page.statusCode() + ": " + page.body());
-            }
-            JsonNode next = JSON.readTree(page.body()).get("nextCursor");
+            JsonNode next = JSON.readTree(get(http, url, token)).get("nextCursor");
             if (next == null || next.isNull()) {
                 break;
             }

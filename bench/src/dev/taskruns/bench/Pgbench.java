@@ -26,7 +26,6 @@ final class Pgbench {
     /** pgbench takes at most 128 scripts. */
     static final int MAX_SAMPLES = 100;
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("\\$(\\d+)");
     private static final Pattern TPS = Pattern.compile("^tps = ([0-9.]+)", Pattern.MULTILINE);
     private static final Pattern LATENCY = Pattern.compile("^latency average = ([0-9.]+) ms", Pattern.MULTILINE);
 
@@ -63,10 +62,8 @@ final class Pgbench {
             StringBuilder script = new StringBuilder();
             for (ServerLog.Executed statement : samples.get(s)) {
                 String prefix = "s" + s + "p";
-                script.append(PLACEHOLDER.matcher(statement.sql()).replaceAll(m -> {
-                    String value = statement.parameters().get(Integer.parseInt(m.group(1)) - 1);
-                    return value == null ? "NULL" : ":" + prefix + m.group(1);
-                }).strip()).append(";\n");
+                script.append(statement.sql((n, value) -> value == null ? "NULL" : ":" + prefix + n).strip())
+                        .append(";\n");
                 for (int p = 0; p < statement.parameters().size(); p++) {
                     if (statement.parameters().get(p) != null) {
                         command.addAll(List.of("-D", prefix + (p + 1) + "=" + statement.parameters().get(p)));

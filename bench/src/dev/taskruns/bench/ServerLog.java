@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -26,6 +27,15 @@ final class ServerLog {
 
     /** One statement as the server executed it: its text ($1, $2, ...) and the parameters' values. */
     record Executed(String sql, List<String> parameters) {
+        private static final Pattern PLACEHOLDER = Pattern.compile("\\$(\\d+)");
+
+        /** The text with each $n replaced by {@code replacement.apply(n, value of $n)}. */
+        String sql(BiFunction<Integer, String, String> replacement) {
+            return PLACEHOLDER.matcher(sql).replaceAll(m -> {
+                int n = Integer.parseInt(m.group(1));
+                return Matcher.quoteReplacement(replacement.apply(n, parameters.get(n - 1)));
+            });
+        }
     }
 
     @FunctionalInterface
@@ -77,11 +87,7 @@ final class ServerLog {
         }
         int current = -1;
         int ownPid = -1;
-        String log = read(from);
-        if (System.getProperty("bench.debugLog") != null) {
-            System.out.println(log.substring(0, Math.min(log.length(), 6000)));
-        }
-        for (String line : log.split("\n")) {
+        for (String line : read(from).split("\n")) {
             if (line.isBlank()) {
                 continue;
             }

@@ -43,6 +43,9 @@ public class RunQueries {
                    r.status, r.vendor_status, r.started_at, r.ended_at, r.updated_at, r.error
             """;
 
+    /** The task's name, when the store knows the task (a run may arrive before its task's name). */
+    private static final String TASK_NAME = " LEFT JOIN task t ON t.source_id = r.source_id AND t.task_id = r.task_id ";
+
     /** The run's own columns an answer shows: what a page of runs is chosen with, before names join. */
     private static final String RUN_COLUMNS = """
             r.source_id, r.device_id, r.task_id, r.run_id, r.status, r.vendor_status, r.started_at, r.ended_at,
@@ -88,12 +91,10 @@ public class RunQueries {
                         SELECT * FROM run r
                          WHERE r.device_id = d.device_id AND r.source_id = d.source_id""");
             runWindow(sql, filter);
-            sql.append(" ORDER BY r.started_at DESC, r.run_id DESC LIMIT 1) r ");
-            sql.append(" LEFT JOIN task t ON t.source_id = r.source_id AND t.task_id = r.task_id WHERE true ");
+            sql.append(" ORDER BY r.started_at DESC, r.run_id DESC LIMIT 1) r " + TASK_NAME + " WHERE true ");
             statuses(sql, filter, "r.status");
         } else {
-            sql.append(" JOIN run r ON r.id = d.last_run_id ");
-            sql.append(" LEFT JOIN task t ON t.source_id = r.source_id AND t.task_id = r.task_id WHERE true ");
+            sql.append(" JOIN run r ON r.id = d.last_run_id " + TASK_NAME + " WHERE true ");
             if (filter.startedAfter() != null) {
                 sql.append(" AND d.last_started_at >= ?", utc(filter.startedAfter()));
             }
@@ -155,8 +156,8 @@ public class RunQueries {
     private static Sql withNames(Sql page, String order) {
         Sql sql = new Sql(COLUMNS + " FROM (");
         sql.append(page);
-        sql.append(") r JOIN device d ON d.source_id = r.source_id AND d.device_id = r.device_id"
-                + " LEFT JOIN task t ON t.source_id = r.source_id AND t.task_id = r.task_id ORDER BY " + order);
+        sql.append(") r JOIN device d ON d.source_id = r.source_id AND d.device_id = r.device_id" + TASK_NAME
+                + " ORDER BY " + order);
         return sql;
     }
 
@@ -287,8 +288,9 @@ public class RunQueries {
 
     /**
      * A source's vendor, from a copy of the source table read when a source id is not in it yet: a
-     * join on source in every read cost up to 1.4x on a page (docs/benchmarks.md), for a value that
-     * never changes once a source exists.
+     * join on source in every read cost up to 1.4x on a page (docs/benchmarks.md). Every replica
+     * registers its configured sources at start, so the copy it reads then is the one its
+     * configuration made; a vendor changed under an existing source id shows after a restart.
      */
     private Vendor vendorOf(Connection c, String source) throws SQLException {
         Vendor vendor = vendors.get(source);

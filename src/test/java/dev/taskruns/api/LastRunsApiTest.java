@@ -94,6 +94,20 @@ class LastRunsApiTest extends FacadeFixture.Loaded {
     }
 
     @Test
+    void statusAppliesToTheLastRunWithinTheTimeWindow() {
+        // from a moment on only: each device's own last run, if it started since (the device row's copy)
+        assertThat(ids(get("/api/v1/last-runs", Map.of("startedAfter", "2026-11-01T08:00:30Z", "status", "FAILED"))))
+                .containsExactly("alpha/r2");
+        // a window with an end: the last run inside it, probed per device; d1's is r1 (r2 starts at its end)
+        assertThat(ids(get("/api/v1/last-runs", Map.of("startedAfter", "2026-11-01T08:00:00Z",
+                "startedBefore", "2026-11-01T08:01:00Z", "status", "FAILED"))))
+                .containsExactly("alpha/r5", "gamma/g1");
+        assertThat(ids(get("/api/v1/last-runs", Map.of("startedAfter", "2026-11-01T08:00:00Z",
+                "startedBefore", "2026-11-01T08:01:00Z", "status", "SUCCEEDED"))))
+                .containsExactly("alpha/r1");
+    }
+
+    @Test
     void walkingAllPagesWhileDevicesAppearYieldsEveryDeviceExactlyOnce() {
         List<String> seen = new ArrayList<>();
         Map<String, Object> query = new HashMap<>(Map.of("limit", 2));
