@@ -53,6 +53,18 @@ public final class BenchDatabase {
         return new String[] {url, user, password};
     }
 
+    /**
+     * Credentials of another, empty database on the same server (created now; dropped first if there),
+     * for a second process that needs one of its own, such as the vendor simulators.
+     */
+    public String[] createDatabase(String name) throws SQLException {
+        try (Connection c = connect(); Statement st = c.createStatement()) {
+            st.execute("DROP DATABASE IF EXISTS " + name + " WITH (FORCE)");
+            st.execute("CREATE DATABASE " + name);
+        }
+        return new String[] {url.replaceFirst("/[^/?]*(\\?|$)", "/" + name + "$1"), user, password};
+    }
+
     public Connection connect() throws SQLException {
         return DriverManager.getConnection(url, user, password);
     }

@@ -79,16 +79,34 @@ final class PackagedApp implements AutoCloseable {
                              Map<String, String> properties) throws IOException, InterruptedException {
         int port = freePort();
         int managementPort = freePort();
-        List<String> command = new ArrayList<>();
-        command.add(ProcessHandle.current().info().command().orElse("java"));
-        command.addAll(jvmArgs);
-        command.addAll(List.of("-Dquarkus.http.port=" + port,
+        List<String> options = new ArrayList<>(jvmArgs);
+        options.addAll(List.of("-Dquarkus.http.port=" + port,
                 "-Dquarkus.management.port=" + managementPort,
                 "-Dquarkus.datasource.jdbc.url=" + jdbcUrl,
                 "-Dquarkus.datasource.username=" + user,
                 "-Dquarkus.datasource.password=" + password,
                 "-Dmp.jwt.verify.publickey.location=" + KEYS.resolve("test-public-key.pem").toAbsolutePath(),
                 "-Dmp.jwt.verify.issuer=" + ISSUER));
+        return launch(app, options, properties, port, managementPort);
+    }
+
+    /**
+     * A jar built with the demo profile (health and everything else on one port, no authentication),
+     * run in that profile on a free port with {@code properties}; ready as above.
+     */
+    static PackagedApp startDemo(Path app, List<String> jvmArgs, Map<String, String> properties)
+            throws IOException, InterruptedException {
+        int port = freePort();
+        List<String> options = new ArrayList<>(jvmArgs);
+        options.addAll(List.of("-Dquarkus.profile=demo", "-Dquarkus.http.port=" + port));
+        return launch(app, options, properties, port, port);
+    }
+
+    private static PackagedApp launch(Path app, List<String> options, Map<String, String> properties, int port,
+                                      int managementPort) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(options);
         properties.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", app.resolve("quarkus-run.jar").toAbsolutePath().toString()));
 
@@ -146,6 +164,11 @@ final class PackagedApp implements AutoCloseable {
             }
         }
         return new long[] {rss, anon};
+    }
+
+    /** Everything the process printed so far: what to show when a benchmark finds it misbehaving. */
+    String output() {
+        return output.text();
     }
 
     /** SIGKILL: a benchmark has no use for the graceful shutdown's seconds. */
