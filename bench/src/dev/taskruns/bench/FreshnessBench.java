@@ -49,6 +49,8 @@ public final class FreshnessBench {
         final Instant ends;
         Instant shownRunning;
         Instant shownFinished;
+        /** A later run of the same task on the device (a recurring wave) took its place before it showed. */
+        boolean superseded;
 
         Change(JsonNode run) {
             task = run.path("taskUuid").asText();
@@ -102,16 +104,16 @@ public final class FreshnessBench {
     private static void measure(int size, int changeCount, Duration poll, Random random, BenchDatabase db, Path app,
                                 String token, SimulatorHost simulator, Table table) throws Exception {
         String[] credentials = db.credentials();
+        Instant began = Instant.now();
         try (PackagedApp service = PackagedApp.start(app, PackagedApp.podJvmArgs(), credentials[0], credentials[1],
                 credentials[2], sources(simulator, poll))) {
             HttpClient http = HttpClient.newHttpClient();
             List<Cycle> cycles = new CopyOnWriteArrayList<>();
-            Thread watcher = Thread.ofVirtual().start(() -> watchCycles(http, service, token, simulator, cycles));
+            Thread watcher = Thread.ofVirtual().start(() -> watchCycles(http, service, token, simulator, began, cycles));
             try {
-                long began = System.nanoTime();
                 while (cycles.isEmpty() || cycles.getFirst().succeeded() == null) {
                     Thread.sleep(1000);
-                    if (System.nanoTime() - began > Duration.ofMinutes(20).toNanos()) {
+                    if (Instant.now().isAfter(began.plus(Duration.ofMinutes(20)))) {
                         throw new IllegalStateException("no ESET backfill after 20 min:\n" + service.output());
                     }
                 }
@@ -125,6 +127,7 @@ public final class FreshnessBench {
                 Thread injector = Thread.ofVirtual().start(() -> inject(simulator, changeCount, expectedCycle, random, changes));
                 follow(http, service, token, injector, changes, Duration.ofSeconds((long) (6 * expectedCycle) + 120));
                 report(size, poll, changes, cycles, table);
+                printConnectorCounters(http, service, size);
             } finally {
                 watcher.interrupt();
             }
@@ -204,14 +207,15 @@ public final class FreshnessBench {
     private static void follow(HttpClient http, PackagedApp service, String token, Thread injector, List<Change> changes,
                                Duration limit) throws IOException, InterruptedException {
         Instant giveUp = Instant.now().plus(limit);
-        while (Instant.now().isBefore(giveUp) && (injector.isAlive() || changes.stream().anyMatch(c -> c.shownFinished == null))) {
+        while (Instant.now().isBefore(giveUp) && (injector.isAlive() || changes.stream().anyMatch(c -> c.shownFinished == null && !c.superseded))) {
             for (Change change : changes) {
-                if (change.shownFinished != null) {
+                if (change.shownFinished != null || change.superseded) {
                     continue;
                 }
                 JsonNode last = get(http, service, token, "/api/v1/last-runs?source=" + ESET + "&deviceId="
                         + URLEncoder.encode(change.device, StandardCharsets.UTF_8) + "&taskId=" + change.task).path("items").path(0);
                 if (!change.runId.equals(last.path("runId").asText())) {
+                    change.superseded = last.hasNonNull("startedAt") && Instant.parse(last.path("startedAt").asText()).isAfter(change.started);
                     continue;
                 }
                 Instant now = Instant.now();
@@ -226,9 +230,12 @@ public final class FreshnessBench {
         }
     }
 
-    /** Records each new cycle of the ESET source with the simulator's call count at its start. */
+    /**
+     * Records each new cycle of the ESET source with the simulator's call count at its start; the
+     * source's row outlives the store's reset, so cycles that started before {@code since} are another size's.
+     */
     private static void watchCycles(HttpClient http, PackagedApp service, String token, SimulatorHost simulator,
-                                    List<Cycle> cycles) {
+                                    Instant since, List<Cycle> cycles) {
         try {
             while (!Thread.currentThread().isInterrupted()) {
                 for (JsonNode source : get(http, service, token, "/api/v1/sources")) {
@@ -236,6 +243,9 @@ public final class FreshnessBench {
                         continue;
                     }
                     Instant started = Instant.parse(source.path("lastSyncStartedAt").asText());
+                    if (started.isBefore(since)) {
+                        continue;
+                    }
                     Instant succeeded = source.path("lastSyncSucceededAt").isNull() ? null
                             : Instant.parse(source.path("lastSyncSucceededAt").asText());
                     Cycle last = cycles.isEmpty() ? null : cycles.getLast();
@@ -269,11 +279,22 @@ public final class FreshnessBench {
                 .mapToLong(c -> Duration.between(c.started, c.shownRunning).toNanos()).toArray();
         long[] finished = changes.stream().filter(c -> c.shownFinished != null)
                 .mapToLong(c -> Duration.between(c.ends, c.shownFinished).toNanos()).toArray();
-        long lost = changes.stream().filter(c -> c.shownFinished == null).count();
+        long superseded = changes.stream().filter(c -> c.superseded).count();
+        long lost = changes.stream().filter(c -> c.shownFinished == null && !c.superseded).count();
         double worst = Math.max(max(shown), max(finished)) / 1e9;
-        table.add(size, changes.size() + (lost > 0 ? " (" + lost + " not shown)" : ""), spread(shown), spread(finished),
+        table.add(size, changes.size() + (superseded > 0 ? " (" + superseded + " superseded)" : "")
+                        + (lost > 0 ? " (" + lost + " not shown)" : ""), spread(shown), spread(finished),
                 callsPerCycle, median(cycleNanos) / 1e9, bound, goal, String.format("%.2f", worst / goal));
         System.out.printf("%,d active tasks: %d steady cycles, calls per cycle %s%n", size, steady.size(), Arrays.toString(calls));
+    }
+
+    /** What the ESET connector says it did (tasks read, name lookups, token grants): where the calls went. */
+    private static void printConnectorCounters(HttpClient http, PackagedApp service, int size)
+            throws IOException, InterruptedException {
+        String metrics = http.send(HttpRequest.newBuilder(URI.create(service.managementUrl("/q/metrics"))).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        metrics.lines().filter(line -> line.startsWith("taskruns_eset_") || line.startsWith("taskruns_vendor_api_calls_total"))
+                .forEach(line -> System.out.printf("%,d active tasks: %s%n", size, line));
     }
 
     private static String spread(long[] nanos) {
