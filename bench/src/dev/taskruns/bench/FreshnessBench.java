@@ -39,6 +39,9 @@ public final class FreshnessBench {
     private static final String ESET = "fresh";
     private static final double VENDOR_RATE = 10;
     private static final Duration LOOK_EVERY = Duration.ofMillis(500);
+    private static final String[] HEADER = {"active tasks", "changes", "new run shown p50 / p95 / max (s)",
+            "finish shown p50 / p95 / max (s)", "ESET calls/cycle", "cycle (s)", "bound (s)",
+            "goal 1.5·bound + poll (s)", "worst / goal"};
 
     /** One vendor-side change and when the facade showed it (null until it did). */
     private static final class Change {
@@ -85,9 +88,7 @@ public final class FreshnessBench {
         System.out.printf("Poll interval %s, %d changes per size, %d devices, ESET limit %.0f calls/s (client budget 9/s)%n%n",
                 poll, changes, devices, VENDOR_RATE);
 
-        Table table = new Table("active tasks", "changes", "new run shown p50 / p95 / max (s)",
-                "finish shown p50 / p95 / max (s)", "ESET calls/cycle", "cycle (s)", "bound (s)",
-                "goal 1.5·bound + poll (s)", "worst / goal");
+        Table table = new Table(HEADER);
         SimulatorHost.Setup first = new SimulatorHost.Setup(sizes[0], devices, true, true);
         try (SimulatorHost simulator = SimulatorHost.start(SimulatorHost.folder(), simulatorDb, first)) {
             for (int size : sizes) {
@@ -250,6 +251,10 @@ public final class FreshnessBench {
                             : Instant.parse(source.path("lastSyncSucceededAt").asText());
                     Cycle last = cycles.isEmpty() ? null : cycles.getLast();
                     if (last == null || !last.started().equals(started)) {
+                        // back-to-back cycles: the next one may start before the last one's success was seen
+                        if (last != null && last.succeeded() == null && succeeded != null && !succeeded.isBefore(last.started())) {
+                            cycles.set(cycles.size() - 1, new Cycle(last.started(), succeeded, last.callsAtStart()));
+                        }
                         cycles.add(new Cycle(started, null, simulator.esetCalls()));
                     } else if (succeeded != null && last.succeeded() == null && !succeeded.isBefore(started)) {
                         cycles.set(cycles.size() - 1, new Cycle(started, succeeded, last.callsAtStart()));
@@ -282,9 +287,13 @@ public final class FreshnessBench {
         long superseded = changes.stream().filter(c -> c.superseded).count();
         long lost = changes.stream().filter(c -> c.shownFinished == null && !c.superseded).count();
         double worst = Math.max(max(shown), max(finished)) / 1e9;
-        table.add(size, changes.size() + (superseded > 0 ? " (" + superseded + " superseded)" : "")
+        Table row = new Table(HEADER);
+        for (Table t : List.of(table, row)) {
+            t.add(size, changes.size() + (superseded > 0 ? " (" + superseded + " superseded)" : "")
                         + (lost > 0 ? " (" + lost + " not shown)" : ""), spread(shown), spread(finished),
-                callsPerCycle, median(cycleNanos) / 1e9, bound, goal, String.format("%.2f", worst / goal));
+                    callsPerCycle, median(cycleNanos) / 1e9, bound, goal, String.format("%.2f", worst / goal));
+        }
+        row.print();
         System.out.printf("%,d active tasks: %d steady cycles, calls per cycle %s%n", size, steady.size(), Arrays.toString(calls));
     }
 
