@@ -8,6 +8,7 @@
 #   bench/run.sh http    [-Dbench.runs=1000000 -Dbench.seconds=10 -Dbench.connections=8]  # the facade over HTTP (wrk)
 #   bench/run.sh sync    [-Dbench.esetTasks=4000 -Dbench.alibabaTasks=50000]  # ingest from the simulators vs COPY
 #   bench/run.sh sources [-Dbench.sources=50 -Dbench.interval=60 -Dbench.cycles=5]  # 50 sources on one replica: poll lag
+#   bench/run.sh freshness [-Dbench.sizes=20,200,2000 -Dbench.pollInterval=60s -Dbench.changes=12]  # vendor change -> facade
 #
 # Compiles the application (main classes only, no tests) with the project's Maven wrapper, compiles
 # bench/src against its classpath into target/bench-classes, and runs the benchmark's main class.
@@ -23,7 +24,8 @@ case "${1:-}" in
   http) main=HttpBench ;;
   sync) main=SyncBench ;;
   sources) main=SourcesBench ;;
-  *) echo "usage: bench/run.sh ingest|queries|plans|startup|http|sync|sources [-Dbench.<property>=<value> ...]" >&2; exit 2 ;;
+  freshness) main=FreshnessBench ;;
+  *) echo "usage: bench/run.sh ingest|queries|plans|startup|http|sync|sources|freshness [-Dbench.<property>=<value> ...]" >&2; exit 2 ;;
 esac
 shift
 
@@ -39,7 +41,7 @@ rm -rf target/bench-classes
 # The simulators' process (SimulatorHost) runs the demo build, which compiles them into the main
 # sources: built from a copy of the sources so that target/classes and target/quarkus-app stay the
 # production build. Rebuilt when the copy differs from the sources.
-if [[ $main == SyncBench || $main == SourcesBench ]]; then
+if [[ $main == SyncBench || $main == SourcesBench || $main == FreshnessBench ]]; then
   mkdir -p target/simulator-build
   if ! cmp -s pom.xml target/simulator-build/pom.xml \
       || ! diff -rq src target/simulator-build/src >/dev/null 2>&1 \

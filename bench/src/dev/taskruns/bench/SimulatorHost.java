@@ -31,10 +31,11 @@ final class SimulatorHost implements AutoCloseable {
     /**
      * What the simulators serve: the ESET account's devices and tasks (runs follow from them), the
      * Alibaba account's entities and tasks (one run each); the vendors' rate limits on or off; a frozen
-     * clock (a fixed data set, nothing new arrives) or the wall clock (recurring tasks keep running).
+     * clock (a fixed data set, nothing new arrives) or the wall clock (recurring tasks keep running);
+     * ESET tasks all active (every one is read every cycle) or the demo's mix of settled and recurring.
      */
     record Settings(int esetDevices, int esetTasks, int alibabaEntities, int alibabaTasks, boolean rateLimits,
-                    boolean frozenClock) {
+                    boolean frozenClock, boolean esetActiveTasks) {
     }
 
     private final PackagedApp process;
@@ -65,6 +66,7 @@ final class SimulatorHost implements AutoCloseable {
         properties.put("taskruns.embedded-postgres.enabled", "false");
         // it only serves: the demo's own sources and scheduler stay off
         properties.put("taskruns.sync.scheduler-enabled", "false");
+        properties.put("quarkus.log.level", "WARN");
         properties.put("taskruns.sources.esetdemo.enabled", "false");
         properties.put("taskruns.sources.alidemo.enabled", "false");
         properties.put("taskruns.simulator.eset.username", ESET_USER);
@@ -72,6 +74,7 @@ final class SimulatorHost implements AutoCloseable {
         properties.put("taskruns.simulator.eset.devices", Integer.toString(settings.esetDevices()));
         properties.put("taskruns.simulator.eset.tasks", Integer.toString(settings.esetTasks()));
         properties.put("taskruns.simulator.eset.frozen-clock", Boolean.toString(settings.frozenClock()));
+        properties.put("taskruns.simulator.eset.active-tasks", Boolean.toString(settings.esetActiveTasks()));
         properties.put("taskruns.simulator.alibaba.access-key-id", ALIBABA_KEY_ID);
         properties.put("taskruns.simulator.alibaba.access-key-secret", ALIBABA_KEY_SECRET);
         properties.put("taskruns.simulator.alibaba.entities", Integer.toString(settings.alibabaEntities()));
@@ -107,12 +110,39 @@ final class SimulatorHost implements AutoCloseable {
 
     /** Runs the ESET account holds now (its admin ground truth). */
     int esetRuns() throws IOException, InterruptedException {
-        return groundTruth("/simulator/eset/admin/ground-truth").get("runs").size();
+        return esetGroundTruth().get("runs").size();
+    }
+
+    /** Every run the ESET account holds now, with its task and device. */
+    JsonNode esetGroundTruth() throws IOException, InterruptedException {
+        return get("/simulator/eset/admin/ground-truth");
     }
 
     /** Tasks (= runs) the Alibaba account holds now (its admin ground truth). */
     int alibabaRuns() throws IOException, InterruptedException {
-        return groundTruth("/simulator/alibaba/admin/ground-truth").get("tasks").size();
+        return get("/simulator/alibaba/admin/ground-truth").get("tasks").size();
+    }
+
+    /**
+     * Fresh ESET data of this size (clock back to wall time, rate windows and call counts cleared),
+     * with the vendor's rate limit on or off.
+     */
+    void resetEset(int devices, int tasks, boolean activeTasks, boolean rateLimits) throws IOException, InterruptedException {
+        post("/simulator/eset/admin/reset?tasks=" + tasks + "&devices=" + devices + "&active=" + activeTasks, null);
+        if (!rateLimits) {
+            post("/simulator/eset/admin/faults", "{\"rateLimitPerSecond\": 0}");
+        }
+    }
+
+    /** ESET calls answered since the last reset, whatever the answer. */
+    long esetCalls() throws IOException, InterruptedException {
+        return get("/simulator/eset/admin/calls").path("total").asLong();
+    }
+
+    /** A new run of {@code task} on {@code device}, starting now and running {@code runningSeconds}. */
+    JsonNode startEsetRun(String task, String device, long runningSeconds) throws IOException, InterruptedException {
+        return post("/simulator/eset/admin/tasks/" + task + "/runs?device=" + device + "&runningSeconds=" + runningSeconds,
+                null);
     }
 
     double cpuSeconds() {
@@ -124,11 +154,25 @@ final class SimulatorHost implements AutoCloseable {
         process.close();
     }
 
-    private JsonNode groundTruth(String path) throws IOException, InterruptedException {
-        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(process.url(path))).build(),
-                HttpResponse.BodyHandlers.ofString());
+    private JsonNode get(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(process.url(path))).GET().build());
+    }
+
+    /** A POST with {@code json} as its body, or none when null. */
+    private JsonNode post(String path, String json) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(process.url(path)));
+        if (json == null) {
+            request.POST(HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
+        }
+        return send(request.build());
+    }
+
+    private JsonNode send(HttpRequest request) throws IOException, InterruptedException {
+        HttpResponse<String> answer = http.send(request, HttpResponse.BodyHandlers.ofString());
         if (answer.statusCode() != 200) {
-            throw new IllegalStateException(path + " answered " + answer.statusCode() + ": " + answer.body());
+            throw new IllegalStateException(request.uri() + " answered " + answer.statusCode() + ": " + answer.body());
         }
         return JSON.readTree(answer.body());
     }

@@ -33,7 +33,7 @@ public final class SourcesBench {
         int count = Integer.getInteger("bench.sources", 50);
         Duration interval = Duration.ofSeconds(Integer.getInteger("bench.interval", 60));
         int cycles = Integer.getInteger("bench.cycles", 5);
-        SimulatorHost.Settings seed = new SimulatorHost.Settings(300, 200, 300, 2000, false, false);
+        SimulatorHost.Settings seed = new SimulatorHost.Settings(300, 200, 300, 2000, false, false, false);
 
         BenchDatabase db = BenchDatabase.open();
         System.out.printf("PostgreSQL: %s%n", db.describe());

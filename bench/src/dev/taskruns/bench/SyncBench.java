@@ -67,7 +67,7 @@ public final class SyncBench {
         Path simulatorApp = SimulatorHost.folder();
         SimulatorHost.Settings seed = new SimulatorHost.Settings(Integer.getInteger("bench.esetDevices", 5_000),
                 Integer.getInteger("bench.esetTasks", 4_000), Integer.getInteger("bench.alibabaEntities", 5_000),
-                Integer.getInteger("bench.alibabaTasks", 50_000), false, true);
+                Integer.getInteger("bench.alibabaTasks", 50_000), false, true, false);
         long maxSeconds = Long.getLong("bench.maxSeconds", 1800);
 
         BenchDatabase db = BenchDatabase.open();

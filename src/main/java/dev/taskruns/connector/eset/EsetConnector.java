@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -81,6 +82,7 @@ public class EsetConnector implements VendorConnector {
         Set<String> listed = new HashSet<>();
         TaskFailures failures = new TaskFailures(source.id());
         try {
+            List<EsetTask> due = new ArrayList<>();
             for (EsetTask listedTask : client.listTasks()) {
                 EsetTask task = usable(listedTask, source.id(), context);
                 if (task == null) {
@@ -92,6 +94,11 @@ public class EsetConnector implements VendorConnector {
                     count(source.id(), "skipped_settled");
                     continue;
                 }
+                due.add(task);
+            }
+            // a change shows when its task's turn comes: the tasks most likely to have changed go first
+            due.sort(Comparator.comparing((EsetTask task) -> stored.get(task.uuid()), LIKELY_CHANGED_FIRST));
+            for (EsetTask task : due) {
                 failures.attempt(task.uuid(), () -> read.listed(task));
                 count(source.id(), "polled");
             }
@@ -172,6 +179,15 @@ public class EsetConnector implements VendorConnector {
         }
     }
 
+    /**
+     * Never read (a new task: all its runs are news), then runs left unfinished (their end is due),
+     * then the most recent activity (recurring and re-triggered tasks start runs again), listing order
+     * among equals (the sort is stable). Only the order: every due task is still read each cycle.
+     */
+    private static final Comparator<TaskCheckpoint> LIKELY_CHANGED_FIRST = Comparator.nullsFirst(Comparator
+            .comparing((TaskCheckpoint c) -> !c.unfinished())
+            .thenComparing(TaskCheckpoint::lastActivity, Comparator.nullsLast(Comparator.reverseOrder())));
+
     /** Unsettled, edited since, marked deleted but listed again, or its recheck is due. */
     private boolean due(TaskCheckpoint checkpoint, EsetTask task, Instant now) {
         return !checkpoint.settled()
@@ -221,13 +237,15 @@ public class EsetConnector implements VendorConnector {
                 return scan;
             }, scan -> {
                 boolean settled = scan.allFinal && !canFireAgain(task) && quiet(scan);
-                return new TaskCheckpoint(settled, false, now, scan.lastActivity, task.updateTime(), task.displayName());
+                return new TaskCheckpoint(settled, !scan.allFinal, false, now, scan.lastActivity, task.updateTime(),
+                        task.displayName());
             });
         }
 
         void deleted(String taskUuid, String taskName) {
             Function<RunScan, TaskCheckpoint> done =
-                    scan -> new TaskCheckpoint(scan.allFinal && quiet(scan), true, now, scan.lastActivity, null, taskName);
+                    scan -> new TaskCheckpoint(scan.allFinal && quiet(scan), !scan.allFinal, true, now, scan.lastActivity,
+                            null, taskName);
             try {
                 read(taskUuid, taskName, RunScan::new, done);
             } catch (VendorApiException e) {

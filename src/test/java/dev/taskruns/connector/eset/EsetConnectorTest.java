@@ -79,8 +79,27 @@ class EsetConnectorTest {
         assertThat(context.runs.get("r1").deviceName()).isEqualTo("PC-1");
         assertThat(context.runs.get("r1").taskName()).isEqualTo("Task t1");
         assertThat(context.runs.get("r2").deviceName()).isNull();
-        assertThat(checkpoint("t1")).isEqualTo(new TaskCheckpoint(true, false, NOW,
+        assertThat(checkpoint("t1")).isEqualTo(new TaskCheckpoint(true, false, false, NOW,
                 Instant.parse(LONG_AGO), "2025-02-01T09:00:00Z", "Task t1"));
+    }
+
+    @Test
+    void tasksMostLikelyToHaveChangedAreReadFirst() {
+        JsonNode recurring = json("{\"schedule\":{}}"); // never settles, so every task here is read each cycle
+        addTask(task("quiet", recurring), run("r1", "d1", "FINISHED", "2025-02-20T10:00:00Z"));
+        addTask(task("recent", recurring), run("r2", "d1", "FINISHED", "2025-03-01T11:00:00Z"));
+        addTask(task("running", recurring), run("r3", "d1", "RUNNING", "2025-02-25T10:00:00Z"));
+        addTask(task("never-ran", recurring));
+        connector.sync(source, context);
+        assertThat(eset.runListings).containsExactly("quiet", "recent", "running", "never-ran");
+        assertThat(checkpoint("running").unfinished()).isTrue();
+        assertThat(checkpoint("recent").unfinished()).isFalse();
+
+        addTask(task("new", recurring), run("r4", "d2", "QUEUED", "2025-03-01T11:30:00Z"));
+        syncAgainAfter(Duration.ofMinutes(1));
+
+        // new task, unfinished runs, then newest activity first (a task without runs has its own times)
+        assertThat(eset.runListings).containsExactly("new", "running", "recent", "quiet", "never-ran");
     }
 
     @Test

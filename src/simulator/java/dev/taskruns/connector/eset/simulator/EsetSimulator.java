@@ -28,7 +28,7 @@ public class EsetSimulator {
         this.faults = faults;
         this.deferred = deferred;
         this.rateLimiter = rateLimiter;
-        this.world = World.seed(config.seed(), config.devices(), config.tasks(), clock.now());
+        this.world = World.seed(config.seed(), config.devices(), config.tasks(), config.activeTasks(), clock.now());
     }
 
     World world() {
@@ -45,9 +45,10 @@ public class EsetSimulator {
 
     /**
      * Fresh data, clock, tokens, faults, cached answers, rate windows and call counts. Seed and sizes default to
-     * the configured ones; tests pass others, e.g. more than 1000 tasks to see page sizes coerced.
+     * the configured ones; tests pass others, e.g. more than 1000 tasks to see page sizes coerced, or
+     * only active tasks to measure how fast a change gets through.
      */
-    synchronized Instant reset(Long seed, Integer devices, Integer tasks) {
+    synchronized Instant reset(Long seed, Integer devices, Integer tasks, Boolean active) {
         Instant now = clock.reset();
         tokens.clear();
         faults.reset();
@@ -55,7 +56,7 @@ public class EsetSimulator {
         rateLimiter.clear();
         calls.clear();
         world = World.seed(seed != null ? seed : config.seed(), devices != null ? devices : config.devices(),
-                tasks != null ? tasks : config.tasks(), now);
+                tasks != null ? tasks : config.tasks(), active != null ? active : config.activeTasks(), now);
         return now;
     }
 }

@@ -4,9 +4,11 @@ import dev.taskruns.connector.simulator.AdminAnswers;
 import dev.taskruns.connector.simulator.CallCounts;
 import io.quarkus.arc.profile.IfBuildProfile;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
@@ -53,11 +55,11 @@ public class EsetSimulatorAdminResource {
     @Path("/reset")
     @Operation(hidden = true)
     public Response reset(@QueryParam("seed") Long seed, @QueryParam("devices") Integer devices,
-                          @QueryParam("tasks") Integer tasks) {
+                          @QueryParam("tasks") Integer tasks, @QueryParam("active") Boolean active) {
         if ((devices != null && devices < 1) || (tasks != null && tasks < 0)) {
             return Response.status(400).entity(new AdminWire.Error("devices must be positive, tasks not negative")).build();
         }
-        return Response.ok(new AdminWire.Clock(EsetWire.timestamp(simulator.reset(seed, devices, tasks)))).build();
+        return Response.ok(new AdminWire.Clock(EsetWire.timestamp(simulator.reset(seed, devices, tasks, active)))).build();
     }
 
     @POST
@@ -68,6 +70,47 @@ public class EsetSimulatorAdminResource {
             return Response.status(400).entity(new AdminWire.Error("seconds must be a non-negative number")).build();
         }
         return Response.ok(new AdminWire.Clock(EsetWire.timestamp(clock.advance(Duration.ofSeconds(seconds))))).build();
+    }
+
+    /**
+     * A vendor-side change at a known time: a new run of the task on {@code device} (default: its first
+     * target) starts now, queued for {@code queuedSeconds} (0), running for {@code runningSeconds} (0),
+     * then ends as {@code outcome} (FINISHED). Its status follows the clock like any other run's; the answer
+     * carries the end it will have (none when suppressed).
+     */
+    @POST
+    @Path("/tasks/{taskUuid}/runs")
+    @Operation(hidden = true)
+    public Response startRun(@PathParam("taskUuid") String taskUuid, @QueryParam("device") String device,
+                             @QueryParam("queuedSeconds") @DefaultValue("0") long queuedSeconds,
+                             @QueryParam("runningSeconds") @DefaultValue("0") long runningSeconds,
+                             @QueryParam("outcome") @DefaultValue("TASK_RUN_STATUS_FINISHED") String outcome) {
+        World world = simulator.world();
+        SimTask task = world.task(taskUuid);
+        if (task == null) {
+            return Response.status(404).entity(new AdminWire.Error("no task " + taskUuid)).build();
+        }
+        String target = device != null ? device : task.devicesUuids.getFirst();
+        TaskRunStatus ending = ending(outcome);
+        if (world.device(target) == null || ending == null || queuedSeconds < 0 || runningSeconds < 0) {
+            return Response.status(400).entity(new AdminWire.Error(
+                    "device must be a known device, outcome FINISHED, FAILED or SUPPRESSED, durations not negative")).build();
+        }
+        Instant now = simulator.now();
+        SimRun run = world.startRun(task, target, Duration.ofSeconds(queuedSeconds), Duration.ofSeconds(runningSeconds),
+                ending, now);
+        return Response.ok(new AdminWire.Run(run.taskUuid(), run.uuid(), run.deviceUuid(), run.statusAt(now).name(),
+                EsetWire.timestamp(run.start()), EsetWire.timestamp(run.endAt(Instant.MAX)))).build();
+    }
+
+    private static TaskRunStatus ending(String outcome) {
+        for (TaskRunStatus status : List.of(TaskRunStatus.TASK_RUN_STATUS_FINISHED, TaskRunStatus.TASK_RUN_STATUS_FAILED,
+                TaskRunStatus.TASK_RUN_STATUS_SUPPRESSED)) {
+            if (status.name().equals(outcome) || status.name().equals("TASK_RUN_STATUS_" + outcome)) {
+                return status;
+            }
+        }
+        return null;
     }
 
     @GET

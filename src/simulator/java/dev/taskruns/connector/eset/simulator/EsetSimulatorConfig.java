@@ -25,6 +25,10 @@ public interface EsetSimulatorConfig {
     @WithDefault("200")
     int tasks();
 
+    /** Every task active for a client (recent, none deleted): a sync reads each one every cycle. */
+    @WithDefault("false")
+    boolean activeTasks();
+
     /** Same seed, same data set (relative to the moment of seeding). */
     @WithDefault("42")
     long seed();

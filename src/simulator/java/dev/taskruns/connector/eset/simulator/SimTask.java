@@ -80,6 +80,13 @@ final class SimTask {
         return runs.subList(0, visible);
     }
 
+    /** A run from outside the waves; the waves due until {@code now} come first, so the order by start holds. */
+    void add(SimRun run, Instant now) {
+        materialize(now);
+        runs.add(run);
+        runs.sort(BY_START);
+    }
+
     private void materialize(Instant now) {
         for (Instant wave = waveTime(nextWave); wave != null && !wave.isAfter(now); wave = waveTime(nextWave)) {
             addWave(new Random(mix(mix(waveSeed) + nextWave)), wave, nextWave == 0);

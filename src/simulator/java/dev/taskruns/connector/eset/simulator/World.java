@@ -52,7 +52,11 @@ final class World {
         tasks.forEach(t -> tasksByUuid.put(t.uuid, t));
     }
 
-    static World seed(long seed, int deviceCount, int taskCount, Instant origin) {
+    /**
+     * @param active every task still active for a client: created within the last 6 days (its manual
+     *               trigger, valid 7 days, has not expired) and none deleted, so none ever settles
+     */
+    static World seed(long seed, int deviceCount, int taskCount, boolean active, Instant origin) {
         Random random = new Random(seed);
         List<SimDevice> devices = new ArrayList<>(deviceCount);
         for (int i = 0; i < deviceCount; i++) {
@@ -67,13 +71,14 @@ final class World {
         }
         List<SimTask> tasks = new ArrayList<>(taskCount);
         for (int i = 0; i < taskCount && deviceCount > 0; i++) {
-            tasks.add(task(random, seed * 1_000_003L + i, devices, groups, origin));
+            tasks.add(task(random, seed * 1_000_003L + i, devices, groups, active, origin));
         }
         tasks.sort(Comparator.comparing((SimTask t) -> t.createTime).thenComparing(t -> t.uuid));
         return new World(List.copyOf(devices), List.copyOf(tasks));
     }
 
-    private static SimTask task(Random random, long waveSeed, List<SimDevice> devices, List<String> groups, Instant origin) {
+    private static SimTask task(Random random, long waveSeed, List<SimDevice> devices, List<String> groups,
+                                boolean active, Instant origin) {
         String[] action = ACTIONS[random.nextInt(ACTIONS.length)];
         int kind = random.nextInt(100);
         Instant createTime;
@@ -82,10 +87,10 @@ final class World {
         if (kind < 55) { // one-off: most ran long ago, some just now, some are still to come
             int age = random.nextInt(10);
             createTime = origin.minusSeconds(age < 2 ? random.nextInt(1800) : age < 4 ? random.nextInt(7200)
-                    : random.nextInt(30 * 86400));
+                    : random.nextInt((active ? 6 : 30) * 86400));
             waves.add(createTime.plusSeconds(random.nextInt(1200)));
         } else if (kind < 75) { // re-triggered by hand: one device gets several runs of the same task
-            createTime = origin.minusSeconds(2 * 86400 + random.nextInt(18 * 86400));
+            createTime = origin.minusSeconds(active ? random.nextInt(6 * 86400) : 2 * 86400 + random.nextInt(18 * 86400));
             Instant wave = createTime.plusSeconds(random.nextInt(600));
             for (int w = 2 + random.nextInt(3); w > 0; w--) {
                 waves.add(wave);
@@ -100,7 +105,9 @@ final class World {
         Instant deleteTime = null;
         int deletion = random.nextInt(100);
         long age = Duration.between(createTime, origin).toSeconds();
-        if (deletion < 6 && age > 4 * 3600) {
+        if (active) {
+            // stays listed
+        } else if (deletion < 6 && age > 4 * 3600) {
             deleteTime = createTime.plusSeconds(age / 2 + random.nextLong(age / 2));
         } else if (deletion < 9) {
             deleteTime = origin.plusSeconds(3600 + random.nextInt(47 * 3600));
@@ -145,6 +152,15 @@ final class World {
         List<SimRun> all = new ArrayList<>();
         tasks.forEach(t -> all.addAll(t.runsAt(now)));
         return all;
+    }
+
+    /** A run on {@code device} starting at {@code now}, as if someone ran the task there again. */
+    synchronized SimRun startRun(SimTask task, String device, Duration queued, Duration running, TaskRunStatus outcome,
+                                 Instant now) {
+        SimRun run = new SimRun(UUID.randomUUID().toString(), task.uuid, device, now, queued, running, outcome,
+                outcome == TaskRunStatus.TASK_RUN_STATUS_FAILED ? "Started by the simulator's admin API" : null);
+        task.add(run, now);
+        return run;
     }
 
     List<SimTask> allTasks() {

@@ -27,7 +27,13 @@
  * "deferredPolls": 1, "slow": {..}, "slowDelayMillis": 0}}; a POST changes only the members sent.
  * {@code next: N} forces the fault on the next N calls. serverError cycles 500, 502, 503; timeout is 504;
  * deferred answers 202 and is ready after {@code deferredPolls} re-sends.</li>
- * <li>{@code POST /simulator/eset/admin/reset[?seed=&devices=&tasks=]}: reseed and clear all state.</li>
+ * <li>{@code POST /simulator/eset/admin/reset[?seed=&devices=&tasks=&active=]}: reseed and clear all state;
+ * {@code active=true} (or {@code taskruns.simulator.eset.active-tasks}) seeds only tasks a client keeps
+ * reading every cycle (created within 6 days, so their manual trigger is still valid; none deleted).</li>
+ * <li>{@code POST /simulator/eset/admin/tasks/{taskUuid}/runs[?device=&queuedSeconds=&runningSeconds=&outcome=]}:
+ * a vendor-side change at a known time: a new run of the task on the device (default its first target)
+ * starts now, queued and then running for the given seconds (default 0), then ends as {@code outcome}
+ * ({@code FINISHED} default, {@code FAILED}, {@code SUPPRESSED}); answers the run with the end it will have.</li>
  * <li>{@code POST /simulator/eset/admin/advance?seconds=N}, {@code GET /simulator/eset/admin/clock}.</li>
  * <li>{@code GET /simulator/eset/admin/ground-truth}: every task (with {@code deleted}), device and
  * visible run ({@code taskUuid, uuid, deviceUuid, status, startTime, endTime}) at the simulated now.</li>

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -334,6 +336,63 @@ class EsetSimulatorTest {
             assertThat(moved.get("startTime")).isEqualTo(r.get("startTime"));
         });
         assertThat(now.size()).isGreaterThan(before.getList("runs").size());
+    }
+
+    @Test
+    void adminStartsARunNowThatFollowsTheClock() {
+        String token = accessToken();
+        String task = groundTruth().getString("runs[0].taskUuid");
+        String device = groundTruth().getString("runs[0].deviceUuid");
+        String clock = given().get(BASE + "/admin/clock").then().extract().path("now");
+
+        JsonPath started = given().queryParam("device", device).queryParam("runningSeconds", 60).queryParam("outcome", "FAILED")
+                .post(BASE + "/admin/tasks/" + task + "/runs").then().statusCode(200).extract().jsonPath();
+
+        assertThat(started.getString("status")).isEqualTo("TASK_RUN_STATUS_RUNNING");
+        assertThat(started.getString("startTime")).isEqualTo(clock);
+        Map<String, Object> query = Map.of("deviceUuid", device, "listOnlyLastRuns", true);
+        assertThat(walk(token, "/v1/device_tasks/" + task + "/runs", "taskRuns", query))
+                .singleElement().satisfies(run -> {
+                    assertThat(run.get("uuid")).isEqualTo(started.getString("uuid"));
+                    assertThat(run.get("status")).isEqualTo("TASK_RUN_STATUS_RUNNING");
+                });
+        advance(60);
+        assertThat(walk(token, "/v1/device_tasks/" + task + "/runs", "taskRuns", query))
+                .singleElement().satisfies(run -> {
+                    assertThat(run.get("status")).isEqualTo("TASK_RUN_STATUS_FAILED");
+                    assertThat(run.get("endTime")).isEqualTo(started.getString("endTime"));
+                });
+        assertThat(groundTruth().<String>getList("runs.uuid")).contains(started.getString("uuid"));
+    }
+
+    @Test
+    void adminStartRunRefusesUnknownTasksDevicesAndOutcomes() {
+        String task = groundTruth().getString("runs[0].taskUuid");
+        given().post(BASE + "/admin/tasks/no-such-task/runs").then().statusCode(404);
+        given().queryParam("device", "no-such-device").post(BASE + "/admin/tasks/" + task + "/runs").then().statusCode(400);
+        given().queryParam("outcome", "RUNNING").post(BASE + "/admin/tasks/" + task + "/runs").then().statusCode(400);
+        given().queryParam("runningSeconds", -1).post(BASE + "/admin/tasks/" + task + "/runs").then().statusCode(400);
+    }
+
+    @Test
+    void activeSeedingLeavesEveryTaskListedAndAbleToChange() {
+        given().queryParam("tasks", 100).queryParam("active", true).post(BASE + "/admin/reset").then().statusCode(200);
+        faults("{\"rateLimitPerSecond\": 0}");
+        JsonPath truth = groundTruth();
+        Instant now = Instant.parse(truth.getString("now"));
+        Map<String, Instant> lastStart = new HashMap<>();
+        truth.<Map<String, Object>>getList("runs").forEach(r -> lastStart.merge((String) r.get("taskUuid"),
+                Instant.parse((String) r.get("startTime")), (a, b) -> a.isAfter(b) ? a : b));
+
+        assertThat(truth.<Boolean>getList("tasks.deleted")).hasSize(100).containsOnly(false);
+        // what keeps a client reading a task every cycle: its manual trigger can still fire, or it ran within a day
+        assertThat(walk(accessToken(), "/v1/device_tasks", "tasks", Map.of("pageSize", 1000))).hasSize(100).allSatisfy(task -> {
+            String uuid = (String) task.get("uuid");
+            Map<?, ?> trigger = (Map<?, ?>) ((List<?>) task.get("triggers")).getFirst();
+            boolean triggerLive = Instant.parse((String) ((Map<?, ?>) trigger.get("manual")).get("expireTime")).isAfter(now);
+            boolean ranToday = lastStart.containsKey(uuid) && lastStart.get(uuid).isAfter(now.minus(Duration.ofDays(1)));
+            assertThat(triggerLive || ranToday).as("task %s", uuid).isTrue();
+        });
     }
 
     @Test
