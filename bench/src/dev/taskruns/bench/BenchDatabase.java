@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -24,8 +25,10 @@ import java.util.function.IntFunction;
 /**
  * The benchmarks' database: a throw-away embedded PostgreSQL 17 (temporary data folder, removed at
  * exit) unless {@code -Dbench.jdbcUrl=...} points at a server of your own (with bench.user /
- * bench.password), migrated by the application's own Flyway migrations. The embedded server logs to
- * a JSON file ({@link ServerLog} reads the statements the application sends from it).
+ * bench.password), migrated by the application's own Flyway migrations. {@code -Dbench.dataDir=...}
+ * keeps the embedded server's data in that folder instead, so a large dataset loaded once serves
+ * later runs ({@link #openWith}). The embedded server logs to a JSON file ({@link ServerLog} reads the
+ * statements the application sends from it).
  */
 public final class BenchDatabase {
 
@@ -44,19 +47,56 @@ public final class BenchDatabase {
 
     /** Starts (or connects to) the server and migrates it; the store is left empty with its sources. */
     public static BenchDatabase open() throws SQLException {
+        BenchDatabase db = migrated();
+        db.reset();
+        return db;
+    }
+
+    /**
+     * Starts (or connects to) the server with {@code data} in its store: kept when the store already
+     * holds exactly that dataset (a 10M-run load takes tens of minutes), else loaded by COPY and settled.
+     */
+    public static BenchDatabase openWith(Dataset data) throws SQLException {
+        BenchDatabase db = migrated();
+        String label = "taskruns bench dataset: " + data.runs + " runs, " + data.devices + " devices, " + data.tasks
+                + " tasks";
+        try (Connection c = db.connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT obj_description('run'::regclass, 'pg_class')")) {
+            rs.next();
+            if (label.equals(rs.getString(1))) {
+                System.err.println("Dataset kept from an earlier run (bench.dataDir)");
+                return db;
+            }
+        }
+        db.reset();
+        long loading = System.nanoTime();
+        db.load(data);
+        db.settle();
+        try (Connection c = db.connect(); Statement st = c.createStatement()) {
+            st.execute("COMMENT ON TABLE run IS '" + label + "'"); // what a later run checks before keeping it
+        }
+        System.err.printf("Loaded by COPY, then VACUUM ANALYZE: %.1f s%n", (System.nanoTime() - loading) / 1e9);
+        return db;
+    }
+
+    private static BenchDatabase migrated() {
         String url = System.getProperty("bench.jdbcUrl");
         BenchDatabase db = url == null
                 ? new BenchDatabase(startEmbedded(), "postgres", "postgres")
                 : new BenchDatabase(url, System.getProperty("bench.user", "postgres"),
                 System.getProperty("bench.password", "postgres"));
         Flyway.configure().dataSource(db.url, db.user, db.password).load().migrate();
-        db.reset();
         return db;
     }
 
     private static String startEmbedded() {
         try {
-            EmbeddedPostgres server = EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            String dataDir = System.getProperty("bench.dataDir");
+            if (dataDir != null) {
+                builder.setDataDirectory(Path.of(dataDir)).setCleanDataDirectory(false);
+            }
+            EmbeddedPostgres server = builder
                     .setServerConfig("max_connections", "100")
                     .setServerConfig("logging_collector", "on")
                     .setServerConfig("log_destination", "jsonlog")
@@ -81,6 +121,7 @@ public final class BenchDatabase {
     public void reset() throws SQLException {
         try (Connection c = connect(); Statement st = c.createStatement()) {
             st.execute("TRUNCATE device, run, task, sync_checkpoint");
+            st.execute("COMMENT ON TABLE run IS NULL");
             try (PreparedStatement ps = c.prepareStatement("""
                     INSERT INTO source (id, vendor) VALUES (?, ?)
                     ON CONFLICT (id) DO UPDATE SET runs_stored = 0, state = 'IDLE'""")) {

@@ -69,12 +69,8 @@ public final class HttpBench {
         int warmup = Integer.getInteger("bench.warmup", 3);
         requireWrk();
 
-        BenchDatabase db = BenchDatabase.open();
+        BenchDatabase db = BenchDatabase.openWith(data);
         db.printSetting(data);
-        long loading = System.nanoTime();
-        db.load(data);
-        db.settle();
-        System.out.printf("Loaded by COPY, then VACUUM ANALYZE: %.1f s%n", (System.nanoTime() - loading) / 1e9);
 
         // as the image starts it: from the AOT cache when the build recorded one (bench.aotCache=false: without)
         List<String> jvmArgs = new ArrayList<>(PackagedApp.podJvmArgs());

@@ -28,9 +28,7 @@ public final class QueryPlans {
 
     public static void main(String[] args) throws Exception {
         Dataset data = Dataset.fromProperties();
-        BenchDatabase db = BenchDatabase.open();
-        db.load(data);
-        db.settle();
+        BenchDatabase db = BenchDatabase.openWith(data);
         RunQueries queries = new RunQueries(null, new ObjectMapper());
         System.out.printf("<!-- %,d runs, %,d devices, %,d tasks; PostgreSQL %s -->%n%n", data.runs, data.devices,
                 data.tasks, db.describe());
