@@ -125,7 +125,7 @@ public final class HttpBench {
             });
 
             Table table = new Table("shape", "example", "req/s", "p50 ms", "p99 ms", "non-2xx", "same SQL tps",
-                    "ratio", "best SQL tps", "ratio", "bytes", "gzip bytes");
+                    "same SQL p99 ms", "ratio", "best SQL tps", "ratio", "bytes", "gzip bytes");
             Path scripts = Files.createTempDirectory("wrk");
             Map<Shape, Path> shapeScripts = new LinkedHashMap<>();
             for (Shape shape : shapes) {
@@ -141,7 +141,8 @@ public final class HttpBench {
                 double rate = m.http().requestsPerSecond();
                 table.add(shape.name() + (shape.gzip() ? " (gzip)" : ""), example(shape), rate,
                         m.http().p50Millis(), m.http().p99Millis(), m.http().non2xx(),
-                        m.same() == null ? "-" : m.same().tps(), m.same() == null ? "-" : ratio(rate, m.same().tps()),
+                        m.same() == null ? "-" : m.same().tps(), m.same() == null ? "-" : m.same().p99Millis(),
+                        m.same() == null ? "-" : ratio(rate, m.same().tps()),
                         m.best() == null ? "-" : m.best().tps(), m.best() == null ? "-" : ratio(rate, m.best().tps()),
                         sizes[0], sizes[1]);
                 System.out.printf("%s: %.0f req/s, p50 %.2f ms, p99 %.2f ms; same SQL %s tps, best SQL %s tps%n",

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -19,8 +20,11 @@ import java.util.regex.Pattern;
  */
 final class Pgbench {
 
-    /** What pgbench printed: transactions per second, mean latency (pgbench gives no percentiles). */
-    record Result(double tps, double meanMillis) {
+    /**
+     * What pgbench measured: transactions per second, mean latency, and the 99th percentile of the
+     * latencies in its per-transaction log (its summary gives no percentiles).
+     */
+    record Result(double tps, double meanMillis, double p99Millis) {
     }
 
     /** pgbench takes at most 128 scripts. */
@@ -56,8 +60,10 @@ final class Pgbench {
 
     /** Runs the samples for {@code seconds} with {@code clients} connections on two threads. */
     Result run(String name, List<List<ServerLog.Executed>> samples, int clients, int seconds) throws Exception {
+        Path logs = Files.createTempDirectory(folder, "log");
         List<String> command = new ArrayList<>(List.of("pgbench", "-n", "-M", "prepared", "-c", Integer.toString(clients),
-                "-j", "2", "-T", Integer.toString(seconds), "-h", host, "-p", Integer.toString(port), "-U", user));
+                "-j", "2", "-T", Integer.toString(seconds), "-h", host, "-p", Integer.toString(port), "-U", user,
+                "-l", "--log-prefix=" + logs.resolve("tx")));
         for (int s = 0; s < samples.size(); s++) {
             StringBuilder script = new StringBuilder();
             for (ServerLog.Executed statement : samples.get(s)) {
@@ -84,6 +90,22 @@ final class Pgbench {
         if (pgbench.waitFor() != 0 || !tps.find() || !latency.find()) {
             throw new IllegalStateException("pgbench failed for " + name + ":\n" + output);
         }
-        return new Result(Double.parseDouble(tps.group(1)), Double.parseDouble(latency.group(1)));
+        return new Result(Double.parseDouble(tps.group(1)), Double.parseDouble(latency.group(1)), p99Millis(logs));
+    }
+
+    /** The 99th percentile latency over every thread's log: a line per transaction, its third field in µs. */
+    private static double p99Millis(Path logs) throws IOException {
+        List<Long> micros = new ArrayList<>();
+        try (var files = Files.list(logs)) {
+            for (Path file : files.toList()) {
+                for (String line : Files.readAllLines(file)) {
+                    micros.add(Long.parseLong(line.split(" ")[2]));
+                }
+                Files.delete(file);
+            }
+        }
+        Files.delete(logs);
+        Collections.sort(micros);
+        return micros.isEmpty() ? Double.NaN : micros.get((int) Math.ceil(micros.size() * 0.99) - 1) / 1e3;
     }
 }
