@@ -54,11 +54,11 @@ final class PackagedApp implements AutoCloseable {
 
     /**
      * JVM options standing for the pod (bench.jvmArgs to change them): its 512 MiB memory limit, and
-     * the collector and heap share the image gives the JVM (Dockerfile.jvm).
+     * the memory settings the image gives the JVM (Dockerfile.jvm).
      */
     static List<String> podJvmArgs() {
-        return List.of(System.getProperty("bench.jvmArgs", "-XX:MaxRAM=512m -XX:+UseG1GC -XX:MaxRAMPercentage=75")
-                .trim().split("\\s+"));
+        return List.of(System.getProperty("bench.jvmArgs", "-XX:MaxRAM=512m -XX:+UseSerialGC -XX:MaxRAMPercentage=30"
+                + " -XX:TrimNativeHeapInterval=2000 -XX:TieredStopAtLevel=1").trim().split("\\s+"));
     }
 
     /** The application folder, or exit with what to do when it has not been built. */
