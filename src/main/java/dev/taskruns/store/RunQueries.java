@@ -121,7 +121,15 @@ public class RunQueries {
         if (after != null) {
             sql.append(" AND (r.source_id, r.device_id) > (?, ?)", after.source(), after.deviceId());
         }
-        sql.append(" ORDER BY r.source_id, r.device_id, r.started_at DESC, r.run_id DESC) r WHERE true");
+        String order = " ORDER BY r.source_id, r.device_id, r.started_at DESC, r.run_id DESC";
+        if (filter.statuses().isEmpty()) {
+            // the outer LIMIT does not reach this subquery's planner, which then sorts every run of the
+            // task (16 ms for a task's 5k runs at 10M runs) instead of walking the index for 101 devices
+            sql.limit(order, limit);
+        } else {
+            sql.append(order);
+        }
+        sql.append(") r WHERE true");
         statuses(sql, filter, "r.status");
         sql.limit(" ORDER BY r.source_id, r.device_id", limit);
         return withNames(sql, "r.source_id, r.device_id");

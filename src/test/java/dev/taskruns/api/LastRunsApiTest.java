@@ -81,6 +81,12 @@ class LastRunsApiTest extends FacadeFixture.Loaded {
         // the devices where task-1 last succeeded
         assertThat(ids(get("/api/v1/last-runs", Map.of("taskId", "task-1", "status", "SUCCEEDED"))))
                 .containsExactly("alpha/r1", "beta/b1");
+        // pages of one: the limit inside the per-task query still leaves every device to a later page
+        ValidatableResponse first = get("/api/v1/last-runs", Map.of("taskId", "task-1", "limit", 3));
+        assertThat(ids(first)).containsExactly("alpha/r1", "alpha/r3", "alpha/r5");
+        String cursor = first.extract().path("nextCursor");
+        assertThat(ids(get("/api/v1/last-runs", Map.of("taskId", "task-1", "limit", 3, "cursor", cursor))))
+                .containsExactly("beta/b1");
     }
 
     @Test
