@@ -9,11 +9,14 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Many sources on one replica (issue item 5): the packaged production jar with bench.sources (50)
@@ -54,7 +57,8 @@ public final class SourcesBench {
                     database[2], properties);
                  Connection c = db.connect();
                  PreparedStatement ps = c.prepareStatement("""
-                         SELECT id, last_sync_started_at, last_sync_succeeded_at, last_error, runs_stored
+                         SELECT id, last_sync_started_at, last_sync_succeeded_at, last_error, runs_stored,
+                                state = 'SYNCING'
                            FROM source WHERE id = ANY (?)""")) {
                 Array idArray = c.createArrayOf("text", ids.toArray());
                 ps.setArray(1, idArray);
@@ -62,15 +66,19 @@ public final class SourcesBench {
                 Map<String, List<Instant>> starts = new TreeMap<>();
                 ids.forEach(id -> starts.put(id, new ArrayList<>()));
                 Map<String, String> errors = new TreeMap<>();
-                // the backfill: every source's first cycle, 4 at a time (taskruns.sync.max-concurrent-sources)
+                // the backfill: every source's first cycle, as many at a time as taskruns.sync.max-concurrent-sources allows
                 double backfill = Double.NaN;
                 double cpuBefore = Double.NaN;
                 double databaseCpuBefore = Double.NaN;
                 long watchFrom = 0;
                 long runsAtWatch = 0;
                 long runs = 0;
+                // sources SYNCING at each look: how many cycles run at once, in the backfill and after it
+                Concurrency backfillRunning = new Concurrency();
+                Concurrency watchRunning = new Concurrency();
                 while (true) {
                     int succeeded = 0;
+                    int syncing = 0;
                     runs = 0;
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
@@ -84,8 +92,10 @@ public final class SourcesBench {
                                 errors.put(rs.getString(1), rs.getString(4));
                             }
                             runs += rs.getLong(5);
+                            syncing += rs.getBoolean(6) ? 1 : 0;
                         }
                     }
+                    (Double.isNaN(backfill) ? backfillRunning : watchRunning).add(syncing);
                     long now = System.nanoTime();
                     if (Double.isNaN(backfill) && succeeded == count) {
                         backfill = (now - begin) / 1e9;
@@ -109,6 +119,9 @@ public final class SourcesBench {
                 double appCpu = aggregator.cpuSeconds() - cpuBefore;
                 double databaseCpu = db.serverCpuSeconds() - databaseCpuBefore;
                 report(starts, interval, watched, appCpu, databaseCpu, runs - runsAtWatch, errors);
+                System.out.printf("Cycles running at once: backfill mean %.1f, max %d; watched mean %.1f, max %d%n",
+                        backfillRunning.mean(), backfillRunning.max, watchRunning.mean(), watchRunning.max);
+                cycleTimes(aggregator.output(), interval);
             }
         }
         System.out.printf("Load average after: %s%n", Machine.loadAverage());
@@ -145,6 +158,63 @@ public final class SourcesBench {
                 100 * databaseCpu / watched);
         System.out.printf("Sources with an error recorded: %d%s%n", errors.size(),
                 errors.isEmpty() ? "" : " " + errors);
+    }
+
+    private static final Pattern CYCLE = Pattern.compile(
+            "sync cycle source=(\\S+) vendor=(\\S+) outcome=(\\S+) duration_ms=(\\d+) pages=(\\d+)");
+
+    /**
+     * Cycle durations per vendor from the application's log line per cycle: each source's first cycle
+     * (its backfill) apart from the others, and what the steady ones add up to per poll interval, the
+     * left-hand side of the capacity rule (docs/sync-engine.md, "Capacity").
+     */
+    private static void cycleTimes(String log, Duration interval) {
+        Map<String, Integer> seen = new TreeMap<>();
+        Map<String, List<Long>> durations = new TreeMap<>();
+        Map<String, Integer> outcomes = new TreeMap<>();
+        Map<String, Integer> sourcesPerVendor = new TreeMap<>();
+        Matcher m = CYCLE.matcher(log);
+        while (m.find()) {
+            int nth = seen.merge(m.group(1), 1, Integer::sum);
+            if (nth == 1) {
+                sourcesPerVendor.merge(m.group(2), 1, Integer::sum);
+            }
+            String key = m.group(2) + (nth == 1 ? " backfill" : " steady");
+            durations.computeIfAbsent(key, k -> new ArrayList<>()).add(TimeUnit.MILLISECONDS.toNanos(Long.parseLong(m.group(4))));
+            outcomes.merge(key + " " + m.group(3), 1, Integer::sum);
+        }
+        Table table = new Table("vendor, cycle", "cycles", "p50 ms", "p99 ms", "max ms", "mean ms");
+        double busy = 0;
+        for (Map.Entry<String, List<Long>> entry : durations.entrySet()) {
+            long[] nanos = entry.getValue().stream().mapToLong(Long::longValue).toArray();
+            double mean = Arrays.stream(nanos).average().orElse(0) / 1e6;
+            table.add(entry.getKey(), nanos.length, Table.percentileMillis(nanos, 50), Table.percentileMillis(nanos, 99),
+                    Table.percentileMillis(nanos, 100), Math.round(mean));
+            if (entry.getKey().endsWith(" steady")) {
+                busy += sourcesPerVendor.get(entry.getKey().split(" ")[0]) * mean / interval.toMillis();
+            }
+        }
+        System.out.println();
+        table.print();
+        System.out.printf("Outcomes: %s%n", outcomes);
+        System.out.printf("Steady cycle time per poll interval, summed over the sources: %.2f cycles running on average%n", busy);
+    }
+
+    /** How many cycles ran at once, over the looks taken. */
+    private static final class Concurrency {
+        private long sum;
+        private int looks;
+        private int max;
+
+        void add(int running) {
+            sum += running;
+            looks++;
+            max = Math.max(max, running);
+        }
+
+        double mean() {
+            return looks == 0 ? Double.NaN : (double) sum / looks;
+        }
     }
 
     private static Object lag(long[] nanos, double percentile) {

@@ -42,10 +42,14 @@ public class SourceRepository implements PanacheRepositoryBase<SourceEntity, Str
                 .executeUpdate();
     }
 
-    /** Enabled sources whose next cycle is due (never run, or next_sync_at passed), by id. */
+    /**
+     * Enabled sources whose next cycle is due (never run, or next_sync_at passed), longest due first
+     * (never run before all): the tick starts them in this order while workers are free, so when more
+     * are due than can run, none waits behind sources that merely sort before it.
+     */
     @Transactional
     public List<Due> due(Instant now) {
-        return find("enabled = true and (nextSyncAt is null or nextSyncAt <= ?1) order by id", now)
+        return find("enabled = true and (nextSyncAt is null or nextSyncAt <= ?1) order by nextSyncAt nulls first, id", now)
                 .project(Due.class).list();
     }
 

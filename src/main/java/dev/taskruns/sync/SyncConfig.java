@@ -20,8 +20,13 @@ public interface SyncConfig {
     @WithDefault("1s")
     Duration tick();
 
-    /** Sources synced at the same time by one replica. */
-    @WithDefault("4")
+    /**
+     * Sources synced at the same time by one replica. A running cycle costs a virtual thread and, only
+     * while it writes a page, a pooled connection (the locks share one session), so this bounds work
+     * in flight, not waiting. Capacity rule: the sum over this replica's sources of cycle time ÷ poll
+     * interval must stay below it, with room for backfills (docs/sync-engine.md, "Capacity").
+     */
+    @WithDefault("16")
     @Min(1)
     int maxConcurrentSources();
 

@@ -77,8 +77,9 @@ public class SyncEngine {
         this.metrics = metrics;
         this.config = config;
         this.clock = clock;
-        this.workers = Executors.newFixedThreadPool(config.maxConcurrentSources(),
-                Thread.ofPlatform().name("sync-", 0).daemon().factory());
+        // a cycle mostly waits (its vendor's request budget, HTTP, 202 polls): a virtual thread each,
+        // so max-concurrent-sources is a limit on the work in flight, not on threads (start() enforces it)
+        this.workers = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("sync-", 0).factory());
     }
 
     void start(@Observes StartupEvent event, Scheduler scheduler) {
@@ -247,9 +248,9 @@ public class SyncEngine {
     }
 
     /**
-     * Takes the source's lock and hands the cycle to a free worker. Never queues: a queued cycle
-     * would hold a pooled connection and the lock while waiting, starving the API and keeping other
-     * replicas from the source. With every worker busy, the tick simply tries again later.
+     * Takes the source's lock and hands the cycle to a worker. Never queues: a queued cycle would hold
+     * the lock while waiting, keeping other replicas from the source. With max-concurrent-sources
+     * running, the tick simply tries again later.
      */
     private synchronized Start start(SourceDefinition source, boolean onlyIfDue) throws SQLException {
         if (stopping) {

@@ -229,6 +229,48 @@ class SyncReplicasTest extends ScriptedSourceTest {
     }
 
     @Test
+    void theLocksOfAllSourcesShareOneSessionAndEachIsHeldOnce() throws Exception {
+        try (SourceLock.Held esim = lock.tryAcquire("esim").orElseThrow()) {
+            try (SourceLock.Held gamma = lock.tryAcquire("gamma").orElseThrow()) {
+                assertThat(lock.tryAcquire("gamma")).as("session locks are re-entrant: a second holder is kept out").isEmpty();
+                assertThat(db.single("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted")).isEqualTo(2L);
+                assertThat(db.single("SELECT count(DISTINCT pid) FROM pg_locks WHERE locktype = 'advisory'")).isEqualTo(1L);
+                gamma.verify();
+            }
+            assertThat(db.single("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")).as("gamma's released").isEqualTo(1L);
+            esim.verify();
+        }
+        assertThat(db.single("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")).isEqualTo(0L);
+    }
+
+    @Test
+    void aLockSessionThatDiedLosesEveryLockOnItAndTheNextLockOpensAnother() throws Exception {
+        SourceLock.Held lost = lock.tryAcquire("gamma").orElseThrow();
+        db.single("SELECT count(pg_terminate_backend(pid, 5000)) FROM pg_locks WHERE locktype = 'advisory'");
+        assertThatThrownBy(lost::verify).hasMessageContaining("lost");
+        try (SourceLock.Held esim = lock.tryAcquire("esim").orElseThrow()) {
+            esim.verify();
+            assertThat(lock.tryAcquire("gamma")).as("not while the cycle that lost it still runs").isEmpty();
+        }
+        lost.close();
+        try (SourceLock.Held gamma = lock.tryAcquire("gamma").orElseThrow()) {
+            gamma.verify();
+        }
+        assertThat(db.single("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'")).isEqualTo(0L);
+    }
+
+    @Test
+    void theLongestDueSourcesComeFirstAndNeverSyncedOnesBeforeAll() {
+        Instant now = clock.instant();
+        QuarkusTransaction.requiringNew().run(() -> {
+            SourceEntity.update("nextSyncAt = ?1 where id = ?2", now.minusSeconds(1), "abad");
+            SourceEntity.update("nextSyncAt = ?1 where id = ?2", now.minusSeconds(100), "esim");
+            SourceEntity.update("nextSyncAt = null where id = ?1", "gamma");
+        });
+        assertThat(sources.due(now)).extracting(SourceRepository.Due::id).containsExactly("gamma", "esim", "abad");
+    }
+
+    @Test
     void aFullRereadForgetsTheCheckpointsEvenWhileACycleRunsAndKeepsTheRuns() throws Exception {
         connector.script((source, context) -> context.commit(
                 List.of(run("gamma", "kept", "ip:1", T0, RunStatus.SUCCEEDED)), Map.of("window", number(1))));
