@@ -47,7 +47,16 @@ public final class BenchDatabase {
 
     /** Starts (or connects to) the server and migrates it; the store is left empty with its sources. */
     public static BenchDatabase open() throws SQLException {
-        BenchDatabase db = migrated();
+        return open(false);
+    }
+
+    /**
+     * The same, the embedded server with {@code pg_stat_statements} loaded when {@code statementStats}
+     * ({@link ServerProfile}; it costs a little on every statement, so only the benchmarks that
+     * profile the server ask for it).
+     */
+    public static BenchDatabase open(boolean statementStats) throws SQLException {
+        BenchDatabase db = migrated(statementStats);
         db.reset();
         return db;
     }
@@ -57,7 +66,7 @@ public final class BenchDatabase {
      * holds exactly that dataset (a 10M-run load takes tens of minutes), else loaded by COPY and settled.
      */
     public static BenchDatabase openWith(Dataset data) throws SQLException {
-        BenchDatabase db = migrated();
+        BenchDatabase db = migrated(false);
         String label = "taskruns bench dataset: " + data.runs + " runs, " + data.devices + " devices, " + data.tasks
                 + " tasks";
         try (Connection c = db.connect(); Statement st = c.createStatement();
@@ -79,29 +88,38 @@ public final class BenchDatabase {
         return db;
     }
 
-    private static BenchDatabase migrated() {
+    private static BenchDatabase migrated(boolean statementStats) throws SQLException {
         String url = System.getProperty("bench.jdbcUrl");
         BenchDatabase db = url == null
-                ? new BenchDatabase(startEmbedded(), "postgres", "postgres")
+                ? new BenchDatabase(startEmbedded(statementStats), "postgres", "postgres")
                 : new BenchDatabase(url, System.getProperty("bench.user", "postgres"),
                 System.getProperty("bench.password", "postgres"));
         Flyway.configure().dataSource(db.url, db.user, db.password).load().migrate();
+        if (statementStats && url == null) {
+            try (Connection c = db.connect(); Statement st = c.createStatement()) {
+                st.execute("CREATE EXTENSION IF NOT EXISTS pg_stat_statements");
+            }
+        }
         return db;
     }
 
-    private static String startEmbedded() {
+    private static String startEmbedded(boolean statementStats) {
         try {
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
             String dataDir = System.getProperty("bench.dataDir");
             if (dataDir != null) {
                 builder.setDataDirectory(Path.of(dataDir)).setCleanDataDirectory(false);
             }
-            EmbeddedPostgres server = builder
-                    .setServerConfig("max_connections", "100")
+            builder.setServerConfig("max_connections", "100")
                     .setServerConfig("logging_collector", "on")
                     .setServerConfig("log_destination", "jsonlog")
-                    .setServerConfig("log_rotation_size", "0")
-                    .start();
+                    .setServerConfig("log_rotation_size", "0");
+            if (statementStats) {
+                // track = all: statements run by triggers and functions are counted on their own too
+                builder.setServerConfig("shared_preload_libraries", "pg_stat_statements")
+                        .setServerConfig("pg_stat_statements.track", "all");
+            }
+            EmbeddedPostgres server = builder.start();
             return server.getJdbcUrl("postgres", "postgres");
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start embedded PostgreSQL", e);
@@ -228,12 +246,18 @@ public final class BenchDatabase {
      * included (backends, WAL writer, checkpointer, autovacuum). NaN for a server not on this machine.
      */
     public double serverCpuSeconds() throws SQLException {
+        long postmaster = postmasterPid();
+        return postmaster < 0 ? Double.NaN : Machine.treeCpuSeconds(postmaster);
+    }
+
+    /** The server's postmaster on this machine, or -1 for a server elsewhere. */
+    long postmasterPid() throws SQLException {
         // pg_ctl detaches the postmaster from whoever started it: find it as a backend's parent
         try (Connection c = connect(); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT pg_backend_pid()")) {
             rs.next();
             return ProcessHandle.of(rs.getLong(1)).filter(BenchDatabase::isPostgres).flatMap(ProcessHandle::parent)
-                    .filter(BenchDatabase::isPostgres).map(p -> Machine.treeCpuSeconds(p.pid())).orElse(Double.NaN);
+                    .filter(BenchDatabase::isPostgres).map(ProcessHandle::pid).orElse(-1L);
         }
     }
 

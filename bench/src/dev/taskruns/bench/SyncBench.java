@@ -31,7 +31,8 @@ import java.util.stream.Stream;
  * first synced by two more sources on the fresh JVM (reported as "cold"), the store is emptied, and
  * then the measured sources sync into it. CPU is read from /proc:
  * the application's process, PostgreSQL's postmaster with every process it started (backends,
- * WAL writer, checkpointer, autovacuum), and the simulators' process.
+ * WAL writer, checkpointer, autovacuum), and the simulators' process. After each step the server's
+ * share is broken down by process and by statement ({@link ServerProfile}).
  */
 public final class SyncBench {
 
@@ -70,7 +71,7 @@ public final class SyncBench {
                 Integer.getInteger("bench.alibabaTasks", 50_000), false, true, false);
         long maxSeconds = Long.getLong("bench.maxSeconds", 1800);
 
-        BenchDatabase db = BenchDatabase.open();
+        BenchDatabase db = BenchDatabase.open(true);
         System.out.printf("PostgreSQL: %s%n", db.describe());
         System.out.printf("Load average before: %s%n", Machine.loadAverage());
         System.out.printf("Simulators: %s%n", seed);
@@ -137,6 +138,7 @@ public final class SyncBench {
     /** Starts one cycle of {@code source} and waits until it has ended; fails on a failed cycle. */
     private static Step sync(PackagedApp app, BenchDatabase db, SimulatorHost simulator, String token, String source,
                              String name, long seeded, long maxSeconds) throws Exception {
+        ServerProfile profile = ServerProfile.start(db);
         Cpu before = Cpu.read(app, db, simulator);
         long begin = System.nanoTime();
         Instant started = Instant.now();
@@ -159,6 +161,7 @@ public final class SyncBench {
                         double seconds = (System.nanoTime() - begin) / 1e9;
                         Cpu after = Cpu.read(app, db, simulator);
                         System.out.printf("%s: %,d runs in %.1f s%n", name, rs.getLong(4), seconds);
+                        profile.print(name, rs.getLong(4));
                         return new Step(name, rs.getLong(4), seeded, seconds, after.app() - before.app(),
                                 after.database() - before.database(), after.simulator() - before.simulator());
                     }
@@ -179,6 +182,7 @@ public final class SyncBench {
         try (Connection c = db.connect()) {
             byte[] rows = db.exportRuns(c);
             long runs;
+            ServerProfile profile = ServerProfile.start(db);
             Cpu before = Cpu.read(null, db, simulator);
             double seconds = db.copyBackRuns(c, rows);
             Cpu after = Cpu.read(null, db, simulator);
@@ -187,6 +191,7 @@ public final class SyncBench {
                 runs = rs.getLong(1);
             }
             System.out.printf("COPY: %,d runs (%,d MB) in %.1f s%n", runs, rows.length >> 20, seconds);
+            profile.print("COPY", runs);
             return new Step("COPY of the stored rows", runs, runs, seconds, Double.NaN,
                     after.database() - before.database(), Double.NaN);
         }

@@ -101,14 +101,16 @@ public class RunStore {
 
     /**
      * Recomputes the last run of each touched device (one index probe each) and keeps known names.
-     * A device left without runs yields no row here; DELETE_EMPTY_DEVICES removes it.
+     * A device left without runs yields no row here; DELETE_EMPTY_DEVICES removes it. The last run's
+     * start and status are copied from the row the probe reads anyway: V7's triggers then skip their
+     * own look-up, which they keep for writers that set the pointer alone.
      */
     private static final String REFRESH_DEVICES = """
-            INSERT INTO device AS d (source_id, device_id, device_name, last_run_id)
-            SELECT i.source_id, i.device_id, i.device_name, last.id
+            INSERT INTO device AS d (source_id, device_id, device_name, last_run_id, last_started_at, last_status)
+            SELECT i.source_id, i.device_id, i.device_name, last.id, last.started_at, last.status
               FROM unnest(?::text[], ?::text[], ?::text[]) AS i(source_id, device_id, device_name)
               CROSS JOIN LATERAL (
-                    SELECT r.id FROM run r
+                    SELECT r.id, r.started_at, r.status FROM run r
                      WHERE r.device_id = i.device_id AND r.source_id = i.source_id
                      ORDER BY r.started_at DESC, r.run_id DESC
                      LIMIT 1) last
@@ -118,7 +120,8 @@ public class RunStore {
              ORDER BY i.source_id, i.device_id
             ON CONFLICT (source_id, device_id) DO UPDATE
                SET device_name = coalesce(excluded.device_name, d.device_name),
-                   last_run_id = excluded.last_run_id, updated_at = now()
+                   last_run_id = excluded.last_run_id, last_started_at = excluded.last_started_at,
+                   last_status = excluded.last_status, updated_at = now()
              WHERE d.last_run_id IS DISTINCT FROM excluded.last_run_id
                 OR (excluded.device_name IS NOT NULL AND d.device_name IS DISTINCT FROM excluded.device_name)
             """;

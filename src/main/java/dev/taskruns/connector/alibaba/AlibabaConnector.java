@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import dev.taskruns.config.SourceDefinition;
 import dev.taskruns.config.Vendor;
+import dev.taskruns.connector.PageBatch;
 import dev.taskruns.connector.RecordGuard;
 import dev.taskruns.connector.VendorApiException;
 import dev.taskruns.store.StoredRun;
@@ -39,7 +40,8 @@ import java.util.function.Function;
  * <li><b>tasks still handling</b> ({@code 11}) that started before this cycle's windows, taken
  * from the store: one filtered listing shows which still are, the others are read by TaskId.</li>
  * </ol>
- * Every page is committed with its stream's checkpoint; writes are idempotent upserts by TaskId.
+ * Every page is committed with its stream's checkpoint, consecutive pages gathered into one
+ * transaction of {@code commit-runs} runs ({@link PageBatch}); writes are idempotent upserts by TaskId.
  */
 @ApplicationScoped
 public class AlibabaConnector implements VendorConnector {
@@ -76,7 +78,8 @@ public class AlibabaConnector implements VendorConnector {
 
     @Override
     public void sync(SourceDefinition source, SyncContext context) {
-        Run run = new Run(source.id(), context, clients.apply(source), clock.millis() - settings.lag().toMillis());
+        PageBatch batch = new PageBatch(context, settings.commitRuns());
+        Run run = new Run(source.id(), batch, clients.apply(source), clock.millis() - settings.lag().toMillis());
         // the three reads fail independently: a new-task window that will not hold still must not
         // keep releases and status changes from being seen; the cycle fails afterwards all the same
         List<RuntimeException> failures = new ArrayList<>();
@@ -96,6 +99,8 @@ public class AlibabaConnector implements VendorConnector {
         } catch (VendorApiException e) {
             failures.add(e);
         }
+        // the vendor failed, not the store: what the reads before gathered is kept
+        batch.flush();
         if (!failures.isEmpty()) {
             RuntimeException first = failures.getFirst();
             failures.stream().skip(1).forEach(first::addSuppressed);

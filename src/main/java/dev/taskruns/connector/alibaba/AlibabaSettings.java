@@ -44,6 +44,15 @@ public interface AlibabaSettings extends CallSettings {
     @Max(100)
     int pageSize();
 
+    /**
+     * Runs of consecutive pages gathered before they are written in one transaction with the
+     * checkpoints they advance (as {@code taskruns.eset.commit-runs}): a transaction per page of 100
+     * tasks cost a backfill most of its database time. 0 writes every page on its own.
+     */
+    @WithDefault("1000")
+    @Min(0)
+    int commitRuns();
+
     /** How far back the first cycle of a source reads. */
     @WithDefault("30d")
     Duration backfill();

@@ -3,6 +3,7 @@ package dev.taskruns.connector.eset;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import dev.taskruns.config.SourceDefinition;
+import dev.taskruns.connector.PageBatch;
 import dev.taskruns.connector.RecordGuard;
 import dev.taskruns.connector.VendorApiException;
 import dev.taskruns.config.Vendor;

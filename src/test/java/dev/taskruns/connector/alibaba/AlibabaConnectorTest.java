@@ -39,7 +39,9 @@ class AlibabaConnectorTest {
     private AlibabaConnector connector = connector(Map.of());
 
     private AlibabaConnector connector(Map<String, String> overrides) {
-        Map<String, String> properties = new HashMap<>(Map.of("taskruns.alibaba.page-size", "10", "taskruns.alibaba.lag", "0s"));
+        // every page on its own unless a test gathers them: most tests count pages and crashes by commit
+        Map<String, String> properties = new HashMap<>(Map.of("taskruns.alibaba.page-size", "10", "taskruns.alibaba.lag", "0s",
+                "taskruns.alibaba.commit-runs", "0"));
         properties.putAll(overrides);
         return new AlibabaConnector(s -> vendor, TestConfig.mapping(AlibabaSettings.class, properties), clock, registry);
     }
@@ -175,6 +177,57 @@ class AlibabaConnectorTest {
         assertThat(context.runs).hasSize(35);
         assertThat(vendor.calls.getFirst()).containsEntry("PageNumber", "3").containsEntry("ProcessActionStart",
                 Long.toString(now() - 30 * DAY));
+    }
+
+    @Test
+    void pagesAreGatheredIntoOneCommitOfCommitRunsRunsWithTheLatestCheckpoint() {
+        connector = connector(Map.of("taskruns.alibaba.commit-runs", "25"));
+        addTasks(35, now() - DAY, MINUTE);
+
+        connector.sync(source, context);
+
+        // pages of 10: three reach 25 and are written with the window's checkpoint after the third;
+        // the fourth, the last, is written when the stream ends, with the empty removals page
+        assertThat(context.commits).extracting(commit -> commit.runIds().size()).containsExactly(30, 5);
+        assertThat(context.commits).allSatisfy(commit -> assertThat(commit.scopes()).contains(WindowCheckpoint.ACTIONS));
+        assertThat(context.runs).hasSize(35);
+        assertThat(context.checkpoints.get(WindowCheckpoint.ACTIONS).toString()).isEqualTo("{\"readUpTo\":" + now() + "}");
+    }
+
+    @Test
+    void aCrashLosesOnlyTheGatheredPagesAndTheNextCycleReadsThemAgainFromTheCommittedCheckpoint() {
+        connector = connector(Map.of("taskruns.alibaba.commit-runs", "20"));
+        addTasks(55, now() - DAY, MINUTE);
+        context.failOnCommit = 2;
+
+        assertThatThrownBy(() -> connector.sync(source, context)).hasMessage("crash");
+        // pages 1 and 2 were committed with a checkpoint naming page 3; pages 3 and 4 were not
+        assertThat(context.runs).hasSize(20);
+        assertThat(context.checkpoints.get(WindowCheckpoint.ACTIONS).get("window").get("nextPage").asInt()).isEqualTo(3);
+        vendor.calls.clear();
+        context.failOnCommit = -1;
+
+        connector.sync(source, context);
+
+        assertThat(context.runs).hasSize(55);
+        assertThat(vendor.calls.getFirst()).containsEntry("PageNumber", "3");
+    }
+
+    @Test
+    void tasksStillHandlingAreLookedUpOnlyAfterWhatWasGatheredIsWritten() {
+        connector = connector(Map.of("taskruns.alibaba.commit-runs", "1000"));
+        vendor.add("handling", now() - 3 * DAY, 11, "203.0.113.1");
+        connector.sync(source, context);
+        clock.advance(Duration.ofHours(1));
+        // read again by the removals stream (released), while the store still says handling
+        vendor.release("handling", now() - 1_000);
+        vendor.calls.clear();
+
+        connector.sync(source, context);
+
+        assertThat(context.runs.get("handling").vendorStatus()).isEqualTo("23");
+        // the store already held the release when the tasks still handling were looked up: no TaskId read
+        assertThat(vendor.calls).noneSatisfy(call -> assertThat(call).containsKey("TaskId"));
     }
 
     @Test

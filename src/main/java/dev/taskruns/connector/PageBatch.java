@@ -1,4 +1,4 @@
-package dev.taskruns.connector.eset;
+package dev.taskruns.connector;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.taskruns.store.StoredRun;
@@ -18,16 +18,19 @@ import java.util.Optional;
  * then written in one transaction with every checkpoint they advance (a later page's value of a
  * scope wins). A checkpoint still never gets ahead of its data: it is written with the runs of its
  * page or not at all, so a crash re-reads at most the gathered pages. Reads of a checkpoint see the
- * gathered value first, as they would see a committed one.
+ * gathered value first, as they would see a committed one. Both connectors write through it: a
+ * transaction per vendor page (ESET: one task's ~20 runs; Alibaba: 100 tasks) cost a backfill most
+ * of its time (docs/benchmarks.md, "Ingest end to end").
  */
-final class PageBatch implements SyncContext {
+public final class PageBatch implements SyncContext {
 
     private final SyncContext cycle;
     private final int commitRuns;
     private final List<UnifiedRun> runs = new ArrayList<>();
     private final Map<String, JsonNode> checkpoints = new LinkedHashMap<>();
 
-    PageBatch(SyncContext cycle, int commitRuns) {
+    /** {@code commitRuns} 0 writes every page on its own. */
+    public PageBatch(SyncContext cycle, int commitRuns) {
         this.cycle = cycle;
         this.commitRuns = commitRuns;
     }
@@ -63,7 +66,7 @@ final class PageBatch implements SyncContext {
     }
 
     /** Writes whatever is gathered (nothing when nothing is). */
-    WriteResult flush() {
+    public WriteResult flush() {
         if (runs.isEmpty() && checkpoints.isEmpty()) {
             return WriteResult.EMPTY;
         }
@@ -75,8 +78,10 @@ final class PageBatch implements SyncContext {
         return cycle.commit(page, advanced);
     }
 
+    /** Read from the store, so what is gathered is written first: the answer must include it. */
     @Override
     public List<StoredRun> unfinishedRuns(Instant from, int limit) {
+        flush();
         return cycle.unfinishedRuns(from, limit);
     }
 
