@@ -25,6 +25,7 @@ class NativeRegistrationTest {
     /** Records that never go through Jackson, and why. */
     private static final Map<String, String> NOT_JSON = Map.ofEntries(
             entry("dev.taskruns.api.FilterParams$ParsedQuery", "parsed query parameters, in memory"),
+            entry("dev.taskruns.api.ChangeParams$ParsedChanges", "parsed query parameters, in memory"),
             entry("dev.taskruns.config.SourceDefinition", "built from configuration"),
             entry("dev.taskruns.connector.ConnectorRuntime", "collaborators handed to connectors"),
             entry("dev.taskruns.connector.VendorTransport$Done", "a verdict on an answer, in memory"),
@@ -49,6 +50,9 @@ class NativeRegistrationTest {
             entry("dev.taskruns.store.RunQueries$DeviceKey", "a keyset position, encoded by api.Cursor"),
             entry("dev.taskruns.store.RunQueries$RunKey", "a keyset position, encoded by api.Cursor"),
             entry("dev.taskruns.store.RunStore$RunsWritten", "a batch result, in memory"),
+            entry("dev.taskruns.store.RunStore$DeviceState", "a device row read by JDBC, compared in SQL"),
+            entry("dev.taskruns.store.RunQueries$Change", "a row read by JDBC, mapped to api.ChangeDto"),
+            entry("dev.taskruns.store.RunQueries$ChangeStretch", "a read result, in memory"),
             entry("dev.taskruns.store.RunView", "a row read by JDBC, mapped to api.RunDto"),
             entry("dev.taskruns.store.StoredRun", "a row read by JDBC"),
             entry("dev.taskruns.store.UnifiedRun", "a mapped vendor record on its way to the batch write"),

@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -112,16 +113,24 @@ public class FilterParams {
         if (limit == null) {
             return DEFAULT_LIMIT;
         }
+        OptionalInt size = pageSize(limit, MAX_LIMIT);
+        if (size.isEmpty()) {
+            errors.add(error("limit", "'" + limit + "' is not a whole number from 1 to " + MAX_LIMIT));
+        }
+        return size.orElse(DEFAULT_LIMIT);
+    }
+
+    /** {@code text} as a page size from 1 to {@code max}; empty when it is not one. */
+    static OptionalInt pageSize(String text, int max) {
         try {
-            int value = Integer.parseInt(limit.trim());
-            if (value >= 1 && value <= MAX_LIMIT) {
-                return value;
+            int value = Integer.parseInt(text.trim());
+            if (value >= 1 && value <= max) {
+                return OptionalInt.of(value);
             }
         } catch (NumberFormatException ignored) {
-            // reported below with the accepted range
+            // not a number: empty, as out of range
         }
-        errors.add(error("limit", "'" + limit + "' is not a whole number from 1 to " + MAX_LIMIT));
-        return DEFAULT_LIMIT;
+        return OptionalInt.empty();
     }
 
     private static Instant instant(String name, String text, List<Problem.ParameterError> errors) {

@@ -1,5 +1,6 @@
 package dev.taskruns.api;
 
+import dev.taskruns.feed.ChangeFeed;
 import dev.taskruns.store.DatabaseOutage;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -35,6 +36,11 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response conflict(ConflictProblem e) {
         return respond(new Problem("urn:taskruns:problem:conflict", "Conflict", 409, e.getMessage(), List.of()));
+    }
+
+    @ServerExceptionMapper
+    public Response gone(ChangeFeed.Gone e) {
+        return respond(new Problem("urn:taskruns:problem:change-feed-gone", "Gone", 410, e.getMessage(), List.of()));
     }
 
     @ServerExceptionMapper

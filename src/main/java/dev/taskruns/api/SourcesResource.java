@@ -3,14 +3,17 @@ package dev.taskruns.api;
 import dev.taskruns.config.Sources;
 import dev.taskruns.store.SourceEntity;
 import dev.taskruns.store.SourceRepository;
+import dev.taskruns.store.SyncCycleRepository;
 import dev.taskruns.sync.SyncEngine;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -36,14 +39,19 @@ import java.util.stream.Collectors;
         content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
 public class SourcesResource {
 
+    private static final int DEFAULT_CYCLES = 20;
+    private static final int MAX_CYCLES = 100;
+
     private final Sources sources;
     private final SourceRepository repository;
     private final SyncEngine engine;
+    private final SyncCycleRepository cycles;
 
-    public SourcesResource(Sources sources, SourceRepository repository, SyncEngine engine) {
+    public SourcesResource(Sources sources, SourceRepository repository, SyncEngine engine, SyncCycleRepository cycles) {
         this.sources = sources;
         this.repository = repository;
         this.engine = engine;
+        this.cycles = cycles;
     }
 
     @GET
@@ -53,6 +61,33 @@ public class SourcesResource {
         Map<String, SourceEntity> stored = repository.listAll().stream()
                 .collect(Collectors.toMap(s -> s.id, Function.identity()));
         return sources.all().stream().map(def -> SourceDto.of(def, stored.get(def.id()))).toList();
+    }
+
+    @GET
+    @Path("/{id}/cycles")
+    @RolesAllowed(Authentication.READ)
+    @Operation(summary = "A source's latest finished sync cycles, newest first",
+            description = "Kept as long as the change feed (taskruns.changes.retention).")
+    @APIResponse(responseCode = "200", description = "The cycles")
+    @APIResponse(responseCode = "400", description = "A bad limit",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    @APIResponse(responseCode = "404", description = "No such source",
+            content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
+    public CyclePage cycles(@PathParam("id") String id,
+                            @QueryParam("limit") @Parameter(description = "1 to 100 (default 20)") String limit) {
+        int size = cycleLimit(limit);
+        if (!sources.exists(id)) {
+            throw new NotFoundProblem("No source '" + id + "' is configured");
+        }
+        return new CyclePage(cycles.latest(id, size).stream().map(CycleDto::of).toList());
+    }
+
+    private static int cycleLimit(String limit) {
+        if (limit == null || limit.isBlank()) {
+            return DEFAULT_CYCLES;
+        }
+        return FilterParams.pageSize(limit, MAX_CYCLES).orElseThrow(() -> new InvalidParametersException("limit",
+                "'" + limit + "' is not a whole number from 1 to " + MAX_CYCLES));
     }
 
     @POST

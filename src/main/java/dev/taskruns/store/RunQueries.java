@@ -169,6 +169,83 @@ public class RunQueries {
         return sql;
     }
 
+    /** One change of a device's last run, as of its commit (the feed's row, names joined in). */
+    public record Change(long id, RunStatus previousStatus, RunView run) {
+    }
+
+    /**
+     * A stretch of the change feed: the changes the filter keeps, how far it was read, and whether
+     * that is the feed's end. The position can lie beyond the last change when later ones did not
+     * match; reading on from it skips nothing.
+     */
+    public record ChangeStretch(List<Change> changes, long readThrough, boolean atEnd) {
+    }
+
+    /** Ids read per statement: a filter that keeps few changes costs a bounded range scan each time. */
+    private static final int CHANGE_WINDOW = 5_000;
+
+    /** Ranges read per call at most: a rare filter over a long backlog answers in parts, never stalls. */
+    private static final int CHANGE_WINDOWS_PER_CALL = 40;
+
+    /**
+     * The newest change id: every smaller id is committed or will never exist, as ids are taken in
+     * commit order (RunStore). With no change kept, where retention has pruned to.
+     */
+    public long changesHead() {
+        return withConnection(c -> single(c, """
+                SELECT coalesce((SELECT max(id) FROM last_run_change), (SELECT pruned_through FROM change_feed_state))"""));
+    }
+
+    /** Every change up to this id has been removed by retention. */
+    public long changesPrunedThrough() {
+        return withConnection(c -> single(c, "SELECT pruned_through FROM change_feed_state"));
+    }
+
+    /**
+     * Up to {@code limit} changes after {@code after} and up to {@code head}, in id order, that the
+     * filter keeps (on the changed run: its source, vendor, device, task, start and new status).
+     */
+    public ChangeStretch changes(RunFilter filter, long after, long head, int limit) {
+        return withConnection(c -> {
+            List<Change> changes = new ArrayList<>();
+            long from = after;
+            for (int window = 0; window < CHANGE_WINDOWS_PER_CALL && from < head && changes.size() < limit; window++) {
+                long to = Math.min(head, from + CHANGE_WINDOW);
+                Sql sql = new Sql("");
+                sql.append("""
+                        SELECT c.source_id, c.device_id, d.device_name, c.task_id, t.task_name, c.run_id, c.status,
+                               c.vendor_status, c.started_at, c.ended_at, c.updated_at, c.error, c.previous_status, c.id
+                          FROM last_run_change c
+                          LEFT JOIN device d ON d.source_id = c.source_id AND d.device_id = c.device_id
+                          LEFT JOIN task t ON t.source_id = c.source_id AND t.task_id = c.task_id
+                         WHERE c.id > ? AND c.id <= ?""", from, to);
+                sourceAndDevice(sql, filter, "c");
+                runWindow(sql, filter, "c");
+                statuses(sql, filter, "c.status");
+                sql.limit(" ORDER BY c.id", limit - changes.size());
+                try (PreparedStatement ps = sql.prepare(c)) {
+                    ps.setQueryTimeout(READ_TIMEOUT_SECONDS);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            String previous = rs.getString(13);
+                            changes.add(new Change(rs.getLong(14), previous == null ? null : RunStatus.valueOf(previous),
+                                    view(c, rs)));
+                        }
+                    }
+                }
+                from = changes.size() == limit ? changes.getLast().id() : to;
+            }
+            return new ChangeStretch(changes, from, from >= head);
+        });
+    }
+
+    private static long single(Connection c, String sql) throws SQLException {
+        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     /**
      * A source's runs not final yet (PENDING or RUNNING) that started at or after {@code from},
      * oldest first (index run_source_latest, read backwards): what a connector re-polls, read from the store rather
@@ -218,14 +295,19 @@ public class RunQueries {
     }
 
     private static void runWindow(Sql sql, RunFilter filter) {
+        runWindow(sql, filter, "r");
+    }
+
+    /** The task and start-time filters on the run columns of {@code alias} (a run, or a change's copy of one). */
+    private static void runWindow(Sql sql, RunFilter filter, String alias) {
         if (filter.taskId() != null) {
-            sql.append(" AND r.task_id = ?", filter.taskId());
+            sql.append(" AND " + alias + ".task_id = ?", filter.taskId());
         }
         if (filter.startedAfter() != null) {
-            sql.append(" AND r.started_at >= ?", utc(filter.startedAfter()));
+            sql.append(" AND " + alias + ".started_at >= ?", utc(filter.startedAfter()));
         }
         if (filter.startedBefore() != null) {
-            sql.append(" AND r.started_at < ?", utc(filter.startedBefore()));
+            sql.append(" AND " + alias + ".started_at < ?", utc(filter.startedBefore()));
         }
     }
 

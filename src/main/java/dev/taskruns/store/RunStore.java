@@ -136,6 +136,34 @@ public class RunStore {
 
     private static final String COUNT_RUNS = "UPDATE source SET runs_stored = runs_stored + ? WHERE id = ?";
 
+    /** What the change feed compares against: touched devices' last run and its status before the write. */
+    private static final String DEVICE_STATES = """
+            SELECT d.source_id, d.device_id, d.last_run_id, d.last_status
+              FROM unnest(?::text[], ?::text[]) AS i(source_id, device_id)
+              JOIN device d ON d.source_id = i.source_id AND d.device_id = i.device_id
+            """;
+
+    /**
+     * Held from the change rows' insert to commit (a transaction lock), so change ids are taken in
+     * commit order across sources and replicas: a feed reader that saw id N can never later find a
+     * smaller id committed (docs/change-feed.md). The two-key form has its own lock space, apart
+     * from the one-key locks of SourceLock.
+     */
+    private static final String FEED_LOCK = "SELECT pg_advisory_xact_lock(hashtext('taskruns'), hashtext('change-feed'))";
+
+    /** One change per device whose last run, or its status, differs from before the write. */
+    private static final String RECORD_CHANGES = """
+            INSERT INTO last_run_change (source_id, device_id, run_id, task_id, status, previous_status,
+                                         vendor_status, started_at, ended_at, updated_at, error)
+            SELECT d.source_id, d.device_id, r.run_id, r.task_id, r.status, p.last_status,
+                   r.vendor_status, r.started_at, r.ended_at, r.updated_at, r.error
+              FROM unnest(?::text[], ?::text[], ?::bigint[], ?::text[]) AS p(source_id, device_id, last_run_id, last_status)
+              JOIN device d ON d.source_id = p.source_id AND d.device_id = p.device_id
+              JOIN run r ON r.id = d.last_run_id
+             WHERE (d.last_run_id, d.last_status) IS DISTINCT FROM (p.last_run_id, p.last_status)
+             ORDER BY d.source_id, d.device_id
+            """;
+
     private static final Comparator<UnifiedRun> BY_KEY =
             Comparator.comparing(UnifiedRun::source).thenComparing(UnifiedRun::runId);
 
@@ -171,13 +199,32 @@ public class RunStore {
         Map<List<String>, UnifiedRun> latest = new LinkedHashMap<>();
         batch.stream().sorted(BY_KEY).forEach(run -> latest.put(List.of(run.source(), run.runId()), run));
         List<UnifiedRun> runs = List.copyOf(latest.values());
+        Map<String, Map<String, String>> devices = deviceNames(runs);
+        // read before the run upsert: its trigger (V6) already copies a changed last run's status
+        Map<List<String>, DeviceState> before = deviceStates(c, devices);
         upsertTasks(c, runs);
         RunsWritten written = upsertRuns(c, runs);
-        refreshDevices(c, runs, written.leftDevices());
+        if (!written.leftDevices().isEmpty()) {
+            // a device only left by a moved run is untouched until the refresh: its state is still the old one
+            Map<String, Map<String, String>> left = new TreeMap<>();
+            written.leftDevices().forEach((source, ids) -> ids.stream()
+                    .filter(id -> !devices.getOrDefault(source, Map.of()).containsKey(id))
+                    .forEach(id -> left.computeIfAbsent(source, s -> new TreeMap<>()).put(id, null)));
+            before.putAll(deviceStates(c, left));
+            left.forEach((source, ids) -> devices.computeIfAbsent(source, s -> new TreeMap<>()).putAll(ids));
+        }
+        refreshDevices(c, devices);
         if (!written.leftDevices().isEmpty()) {
             deleteEmptyDevices(c, written.leftDevices());
         }
+        if (written.result().inserted() + written.result().updated() > 0) {
+            recordChanges(c, devices, before);
+        }
         return written.result();
+    }
+
+    /** A device's last run (the run table's id) and its status. */
+    private record DeviceState(long lastRunId, String lastStatus) {
     }
 
     /** The run upsert's counts, and the devices its moved runs left: source to device ids, in key order. */
@@ -238,30 +285,77 @@ public class RunStore {
     }
 
     /**
-     * The batch's devices and the devices its runs left, each once in key order; a device only left
-     * comes without a name, so its stored name is kept.
+     * The batch's devices, each once in key order (source, then device id), with the name the batch
+     * gives it: the rows of the device refresh. Sorted, so concurrent writers lock in the same order.
      */
-    private void refreshDevices(Connection c, List<UnifiedRun> runs, Map<String, Set<String>> leftDevices)
-            throws SQLException {
+    private static Map<String, Map<String, String>> deviceNames(List<UnifiedRun> runs) {
         Map<String, Map<String, String>> names = new TreeMap<>();
         onePer(runs, UnifiedRun::deviceId, UnifiedRun::deviceName).forEach(run ->
                 names.computeIfAbsent(run.source(), s -> new TreeMap<>()).put(run.deviceId(), run.deviceName()));
-        leftDevices.forEach((source, ids) -> ids.forEach(id ->
-                names.computeIfAbsent(source, s -> new TreeMap<>()).putIfAbsent(id, null)));
-        List<String> sources = new ArrayList<>();
-        List<String> ids = new ArrayList<>();
-        List<String> deviceNames = new ArrayList<>();
-        names.forEach((source, byId) -> byId.forEach((id, name) -> {
-            sources.add(source);
-            ids.add(id);
-            deviceNames.add(name);
-        }));
+        return names;
+    }
+
+    private static Map<List<String>, DeviceState> deviceStates(Connection c, Map<String, Map<String, String>> devices)
+            throws SQLException {
+        Map<List<String>, DeviceState> states = new HashMap<>();
+        if (devices.isEmpty()) {
+            return states;
+        }
+        try (PreparedStatement ps = c.prepareStatement(DEVICE_STATES)) {
+            ps.setArray(1, c.createArrayOf("text", column(devices, (source, id, name) -> source)));
+            ps.setArray(2, c.createArrayOf("text", column(devices, (source, id, name) -> id)));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    states.put(List.of(rs.getString(1), rs.getString(2)), new DeviceState(rs.getLong(3), rs.getString(4)));
+                }
+            }
+        }
+        return states;
+    }
+
+    /**
+     * Recomputes the last run of each given device; a device only left by a moved run comes without
+     * a name, so its stored name is kept.
+     */
+    private static void refreshDevices(Connection c, Map<String, Map<String, String>> devices) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(REFRESH_DEVICES)) {
-            ps.setArray(1, c.createArrayOf("text", sources.toArray()));
-            ps.setArray(2, c.createArrayOf("text", ids.toArray()));
-            ps.setArray(3, c.createArrayOf("text", deviceNames.toArray()));
+            ps.setArray(1, c.createArrayOf("text", column(devices, (source, id, name) -> source)));
+            ps.setArray(2, c.createArrayOf("text", column(devices, (source, id, name) -> id)));
+            ps.setArray(3, c.createArrayOf("text", column(devices, (source, id, name) -> name)));
             ps.executeUpdate();
         }
+    }
+
+    /**
+     * The change feed's rows for this write, under the feed lock. A device the write deleted (its
+     * only run moved away) has no last run to announce and yields none.
+     */
+    private static void recordChanges(Connection c, Map<String, Map<String, String>> devices,
+                                      Map<List<String>, DeviceState> before) throws SQLException {
+        try (PreparedStatement lock = c.prepareStatement(FEED_LOCK)) {
+            lock.execute();
+        }
+        try (PreparedStatement ps = c.prepareStatement(RECORD_CHANGES)) {
+            ps.setArray(1, c.createArrayOf("text", column(devices, (source, id, name) -> source)));
+            ps.setArray(2, c.createArrayOf("text", column(devices, (source, id, name) -> id)));
+            ps.setArray(3, c.createArrayOf("bigint", column(devices, (source, id, name) ->
+                    before.containsKey(List.of(source, id)) ? before.get(List.of(source, id)).lastRunId() : null)));
+            ps.setArray(4, c.createArrayOf("text", column(devices, (source, id, name) ->
+                    before.containsKey(List.of(source, id)) ? before.get(List.of(source, id)).lastStatus() : null)));
+            ps.executeUpdate();
+        }
+    }
+
+    @FunctionalInterface
+    private interface DeviceColumn {
+        Object value(String source, String deviceId, String deviceName);
+    }
+
+    /** One column of the devices' rows, in key order. */
+    private static Object[] column(Map<String, Map<String, String>> devices, DeviceColumn column) {
+        List<Object> values = new ArrayList<>();
+        devices.forEach((source, byId) -> byId.forEach((id, name) -> values.add(column.value(source, id, name))));
+        return values.toArray();
     }
 
     private void deleteEmptyDevices(Connection c, Map<String, Set<String>> leftDevices) throws SQLException {

@@ -6,6 +6,8 @@ import dev.taskruns.store.CheckpointRepository;
 import dev.taskruns.store.DatabaseOutage;
 import dev.taskruns.store.RunQueries;
 import dev.taskruns.store.SourceRepository;
+import dev.taskruns.store.SyncCycleEntity;
+import dev.taskruns.store.SyncCycleRepository;
 import dev.taskruns.store.SourceState;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
@@ -54,6 +56,7 @@ public class SyncEngine {
     private final PageWriter writer;
     private final RunQueries queries;
     private final SyncMetrics metrics;
+    private final SyncCycleRepository history;
     private final SyncConfig config;
     private final Clock clock;
     private final Set<String> running = ConcurrentHashMap.newKeySet();
@@ -65,7 +68,7 @@ public class SyncEngine {
 
     public SyncEngine(Sources sources, Connectors connectors, SourceRepository repository,
                       CheckpointRepository checkpoints, SourceLock lock, Replicas replicas, PageWriter writer, RunQueries queries, SyncMetrics metrics,
-                      SyncConfig config, Clock clock) {
+                      SyncCycleRepository history, SyncConfig config, Clock clock) {
         this.sources = sources;
         this.connectors = connectors;
         this.repository = repository;
@@ -75,6 +78,7 @@ public class SyncEngine {
         this.writer = writer;
         this.queries = queries;
         this.metrics = metrics;
+        this.history = history;
         this.config = config;
         this.clock = clock;
         // a cycle mostly waits (its vendor's request budget, HTTP, 202 polls): a virtual thread each,
@@ -348,8 +352,10 @@ public class SyncEngine {
     }
 
     private void finish(SourceDefinition source, Cycle cycle, String outcome, Instant started, String error) {
-        Duration duration = Duration.between(started, clock.instant());
+        Instant finished = clock.instant();
+        Duration duration = Duration.between(started, finished);
         metrics.cycle(source.id(), outcome, duration);
+        record(source, cycle, outcome, started, finished, error);
         String line = String.format("sync cycle source=%s vendor=%s outcome=%s duration_ms=%d pages=%d inserted=%d "
                         + "updated=%d unchanged=%d bad_records=%d", source.id(), source.vendor(), outcome,
                 duration.toMillis(), cycle.pages, cycle.inserted, cycle.updated, cycle.unchanged, cycle.badRecords);
@@ -357,6 +363,30 @@ public class SyncEngine {
             LOG.info(error == null ? line : line + " reason=\"" + error + "\"");
         } else {
             LOG.warn(line + " error=\"" + error + "\"");
+        }
+    }
+
+    /** The cycle in the source's history (the console's recent cycles); a failure to record ends nothing. */
+    private void record(SourceDefinition source, Cycle cycle, String outcome, Instant started, Instant finished,
+                        String error) {
+        SyncCycleEntity entry = new SyncCycleEntity();
+        entry.sourceId = source.id();
+        entry.startedAt = started;
+        entry.finishedAt = finished;
+        entry.outcome = switch (outcome) {
+            case "success" -> SyncCycleEntity.Outcome.SUCCEEDED;
+            case "abandoned" -> SyncCycleEntity.Outcome.ABANDONED;
+            case "superseded" -> SyncCycleEntity.Outcome.SUPERSEDED;
+            default -> SyncCycleEntity.Outcome.FAILED; // backing_off, failing
+        };
+        entry.pages = cycle.pages;
+        entry.runsWritten = cycle.inserted + cycle.updated;
+        entry.badRecords = cycle.badRecords;
+        entry.error = storable(error != null ? error : cycle.problem());
+        try {
+            history.record(entry);
+        } catch (RuntimeException e) {
+            LOG.debugf(e, "Could not record the sync cycle of source %s in its history", source.id());
         }
     }
 

@@ -40,6 +40,14 @@ class OperationsTest {
     }
 
     @Test
+    void cycleHistoryNamesAnUnknownSourceAndABadLimit() {
+        RestAssured.get("/api/v1/sources/nosuch/cycles").then().statusCode(404).contentType("application/problem+json");
+        RestAssured.given().queryParam("limit", "500").get("/api/v1/sources/alpha/cycles").then().statusCode(400)
+                .contentType("application/problem+json").body("errors[0].parameter", equalTo("limit"));
+        RestAssured.get("/api/v1/sources/alpha/cycles").then().statusCode(200).body("items", org.hamcrest.Matchers.empty());
+    }
+
+    @Test
     void readyOnlyWithTheDatabaseUpAndMigrated() {
         RestAssured.get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
         RestAssured.get("/q/health/ready").then().statusCode(200)

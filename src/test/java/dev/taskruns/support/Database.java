@@ -16,10 +16,12 @@ public class Database {
         this.em = em;
     }
 
-    /** Removes all runs, devices, tasks and checkpoints; sources keep their rows with zeroed counters. */
+    /** Removes all runs, devices, tasks, checkpoints, changes and cycle history; sources keep their rows with zeroed counters. */
     public void clear() {
         QuarkusTransaction.requiringNew().run(() -> {
-            em.createNativeQuery("TRUNCATE device, run, task, sync_checkpoint, sync_replica").executeUpdate();
+            em.createNativeQuery("TRUNCATE device, run, task, sync_checkpoint, sync_replica, last_run_change, sync_cycle")
+                    .executeUpdate();
+            em.createNativeQuery("UPDATE change_feed_state SET pruned_through = 0").executeUpdate();
             em.createNativeQuery("UPDATE source SET runs_stored = 0, state = 'IDLE', last_error = NULL, "
                     + "last_error_at = NULL, last_sync_started_at = NULL, last_sync_succeeded_at = NULL, next_sync_at = NULL, "
                     + "consecutive_failures = 0").executeUpdate();

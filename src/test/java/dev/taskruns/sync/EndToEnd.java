@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,5 +50,36 @@ final class EndToEnd {
             query.put("cursor", cursor);
         } while (cursor != null);
         return items;
+    }
+
+    /**
+     * The change feed of {@code source} replayed from its start: each device's run id and status as
+     * its last change left it ("runId STATUS"), what a consumer folding the feed ends up with.
+     */
+    static Map<String, String> feedFolded(String source) {
+        Map<String, String> folded = new TreeMap<>();
+        String after = null;
+        while (true) {
+            Map<String, Object> query = new HashMap<>(Map.of("source", source, "limit", 1000));
+            if (after != null) {
+                query.put("after", after);
+            }
+            JsonPath page = RestAssured.given().accept("application/json").queryParams(query).get("/api/v1/changes")
+                    .then().statusCode(200).extract().jsonPath();
+            if (page.getList("items").isEmpty()) {
+                return folded;
+            }
+            page.<Map<String, Object>>getList("items.run").forEach(run ->
+                    folded.put((String) run.get("deviceId"), run.get("runId") + " " + run.get("status")));
+            after = page.getString("nextCursor");
+        }
+    }
+
+    /** /last-runs of {@code source} as "runId STATUS" per device, to compare with {@link #feedFolded}. */
+    static Map<String, String> lastRunsWithStatus(String source) {
+        Map<String, String> last = new TreeMap<>();
+        allPages("/api/v1/last-runs", Map.of("source", source))
+                .forEach(run -> last.put((String) run.get("deviceId"), run.get("runId") + " " + run.get("status")));
+        return last;
     }
 }

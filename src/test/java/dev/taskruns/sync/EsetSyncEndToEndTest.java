@@ -53,6 +53,12 @@ class EsetSyncEndToEndTest {
         RestAssured.get("/api/v1/sources").then()
                 .body("find { it.id == 'esim' }.state", org.hamcrest.Matchers.equalTo("IDLE"))
                 .body("find { it.id == 'esim' }.lastError", org.hamcrest.Matchers.nullValue());
+        long stored = (Long) db.single("SELECT count(*) FROM run WHERE source_id = 'esim'");
+        RestAssured.get("/api/v1/sources/esim/cycles").then().statusCode(200)
+                .body("items.size()", org.hamcrest.Matchers.equalTo(1))
+                .body("items[0].outcome", org.hamcrest.Matchers.equalTo("SUCCEEDED"))
+                .body("items[0].runsWritten", org.hamcrest.Matchers.equalTo((int) stored))
+                .body("items[0].error", org.hamcrest.Matchers.nullValue());
     }
 
     @Test
@@ -93,6 +99,9 @@ class EsetSyncEndToEndTest {
 
         assertMatchesGroundTruth();
         assertThat((Long) db.single("SELECT count(*) FROM run WHERE source_id = 'esim'")).isGreaterThanOrEqualTo(storedAfterCrash);
+        // newest first: two clean cycles after the one that failed
+        assertThat(RestAssured.get("/api/v1/sources/esim/cycles").then().statusCode(200).extract().jsonPath()
+                .getList("items.outcome", String.class)).containsExactly("SUCCEEDED", "SUCCEEDED", "FAILED");
     }
 
     private void syncOnce() {
@@ -127,6 +136,8 @@ class EsetSyncEndToEndTest {
         EndToEnd.allPages("/api/v1/last-runs", Map.of("source", "esim"))
                 .forEach(r -> actualLast.put((String) r.get("deviceId"), (String) r.get("runId")));
         assertThat(actualLast).isEqualTo(expectedLast);
+        // every change of a device's last run reached the feed: replayed, it ends where /last-runs is
+        assertThat(EndToEnd.feedFolded("esim")).isEqualTo(EndToEnd.lastRunsWithStatus("esim"));
     }
 
     private static Map<String, Object> off() {
