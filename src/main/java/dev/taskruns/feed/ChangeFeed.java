@@ -5,6 +5,8 @@ import dev.taskruns.store.RunFilter;
 import dev.taskruns.store.RunQueries;
 import dev.taskruns.store.RunQueries.ChangeStretch;
 import dev.taskruns.store.SyncCycleRepository;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -65,7 +67,9 @@ public class ChangeFeed {
         this.clock = clock;
     }
 
-    void start(@Observes StartupEvent event, Scheduler scheduler) {
+    void start(@Observes StartupEvent event, Scheduler scheduler, MeterRegistry registry) {
+        Gauge.builder("taskruns.changes.streams", streams, Set::size)
+                .description("Change feed streams open on this replica").register(registry);
         scheduler.newJob("taskruns-changes-poll")
                 .setInterval(config.pollInterval().toMillis() + "ms")
                 .setConcurrentExecution(Scheduled.ConcurrentExecution.SKIP)

@@ -32,7 +32,8 @@ class AuthenticationTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"/api/v1/last-runs", "/api/v1/runs", "/api/v1/devices/d1/runs", "/api/v1/sources"})
+    @ValueSource(strings = {"/api/v1/last-runs", "/api/v1/runs", "/api/v1/devices/d1/runs", "/api/v1/sources",
+            "/api/v1/sources/alpha/cycles", "/api/v1/changes"})
     void everyReadNeedsATokenWithTheReadRole(String path) {
         RestAssured.get(path).then().statusCode(401).contentType(Problem.MEDIA_TYPE)
                 .header("WWW-Authenticate", containsString("Bearer"))
@@ -41,6 +42,15 @@ class AuthenticationTest {
                 .header("WWW-Authenticate", containsString("insufficient_scope"))
                 .body("type", equalTo("urn:taskruns:problem:forbidden"));
         as(TestTokens.token(Authentication.READ)).get(path).then().statusCode(200);
+    }
+
+    /** The stream checks the token before it starts: a problem answer, not an event stream. */
+    @Test
+    void theChangeStreamNeedsTheReadRoleToo() {
+        RestAssured.given().accept("text/event-stream").get("/api/v1/changes").then().statusCode(401)
+                .contentType(Problem.MEDIA_TYPE);
+        as(TestTokens.token(Authentication.SYNC)).accept("text/event-stream").get("/api/v1/changes").then()
+                .statusCode(403).contentType(Problem.MEDIA_TYPE);
     }
 
     @Test
