@@ -2,6 +2,7 @@ package dev.taskruns.sync;
 
 import dev.taskruns.config.SourceDefinition;
 import dev.taskruns.config.Sources;
+import dev.taskruns.store.DatabaseOutage;
 import dev.taskruns.store.SourceEntity;
 import dev.taskruns.store.SourceRepository;
 import dev.taskruns.store.WriteResult;
@@ -13,6 +14,7 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.control.ActivateRequestContext;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
@@ -59,7 +61,7 @@ public class SyncMetrics {
             Tags tags = tags(source.id());
             Gauge.builder("taskruns.sync.poll.interval", source.pollInterval(), Duration::toSeconds)
                     .description("The source's configured poll interval").baseUnit("seconds")
-                    .tags(tags).register(registry);
+                    .tags(tags).strongReference(true).register(registry);
             consecutiveFailures.put(source.id(), registry.gauge("taskruns.sync.consecutive.failures", tags,
                     new AtomicLong(), AtomicLong::doubleValue));
             Counter.builder("taskruns.sync.bad.records").tags(tags).register(registry);
@@ -67,7 +69,11 @@ public class SyncMetrics {
         refresh();
     }
 
-    /** Reads the shared source state; a store outage keeps the last values (the tick reports the outage). */
+    /**
+     * Reads the shared source state; a store outage keeps the last values (the tick reports the outage).
+     * Its own request context: the start-up observer has none, and a query needs one outside a transaction.
+     */
+    @ActivateRequestContext
     @Scheduled(every = "15s", delayed = "15s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void refresh() {
         try {
@@ -82,7 +88,8 @@ public class SyncMetrics {
                 }
             }
         } catch (RuntimeException e) {
-            LOG.debugf(e, "Source gauges not refreshed");
+            // an outage is the tick's to report; anything else would freeze the gauges unseen
+            LOG.log(DatabaseOutage.isCause(e) ? Logger.Level.DEBUG : Logger.Level.WARN, "Source gauges not refreshed", e);
         }
     }
 

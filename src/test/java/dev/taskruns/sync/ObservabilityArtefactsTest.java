@@ -102,7 +102,7 @@ class ObservabilityArtefactsTest {
         EndToEnd.syncOnce(engine, "asim");
         EndToEnd.syncOnce(engine, "abad"); // a wrong secret: one failed cycle
         RestAssured.get("/api/v1/sources").then().statusCode(200);
-        metrics.refresh();
+        refreshOutsideAnyContext();
 
         String text = RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(text).contains("taskruns_sync_consecutive_failures{source=\"abad\",vendor=\"alibaba\"} 1.0")
@@ -111,6 +111,16 @@ class ObservabilityArtefactsTest {
                 .doesNotContain("taskruns_sync_last_success{source=\"abad\"");
         return text.lines().filter(l -> !l.startsWith("#") && !l.isBlank())
                 .map(l -> l.split("[{ ]", 2)[0]).collect(Collectors.toSet());
+    }
+
+    /** As the scheduler and the start-up observer call it: on a thread of its own, without this test's request context. */
+    private void refreshOutsideAnyContext() {
+        try {
+            Thread.ofVirtual().start(metrics::refresh).join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     private static List<String> dashboardQueries() throws IOException {
