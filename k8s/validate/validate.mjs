@@ -7,8 +7,9 @@
 //     unknown properties, as the OpenAPI documents do, so a misspelt field would pass;
 //  2. the TypeScript compiler on the models' interfaces: every object becomes a typed object literal,
 //     and TypeScript rejects a property the interface does not declare, at any depth, and a wrong type.
-// A third and fourth check the schemas cannot make: named ports that objects refer to exist where they
-// point, and the PromQL of alert rules and of the Grafana dashboard parses.
+// Further checks the schemas cannot make: named ports that objects refer to exist where they point, the
+// PromQL of alert rules and of the Grafana dashboard parses, and (promtool) the rules load and pass
+// their unit tests.
 // Before the real manifests it runs a self-test: deliberately broken objects must be rejected, so a
 // validator that silently stopped checking fails CI instead of passing everything.
 //
