@@ -7,16 +7,21 @@
 //     unknown properties, as the OpenAPI documents do, so a misspelt field would pass;
 //  2. the TypeScript compiler on the models' interfaces: every object becomes a typed object literal,
 //     and TypeScript rejects a property the interface does not declare, at any depth, and a wrong type.
+// Further checks the schemas cannot make: named ports that objects refer to exist where they point, the
+// PromQL of alert rules and of the Grafana dashboard parses, and (promtool) the rules load and pass
+// their unit tests.
 // Before the real manifests it runs a self-test: deliberately broken objects must be rejected, so a
 // validator that silently stopped checking fails CI instead of passing everything.
 //
 // Usage: node validate.mjs [kustomization dir ...]   (default: the base and every overlay)
 import { execFileSync } from "node:child_process";
-import { readdirSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { parseAllDocuments } from "yaml";
+import { parseAllDocuments, stringify } from "yaml";
 import ts from "typescript";
+import { parser as promql } from "@prometheus-io/lezer-promql";
 import * as core from "kubernetes-models/v1";
 import * as apps from "kubernetes-models/apps/v1";
 import * as autoscaling from "kubernetes-models/autoscaling/v2";
@@ -115,7 +120,7 @@ function check(items) {
   const setupErrors = tsErrors.get(-1);
   if (setupErrors) throw new Error(`type check could not run:\n${setupErrors.join("\n")}`);
   return items.map((it, i) => ({
-    ...it, errors: [...(it.policy ?? []), ...schemaErrors(it.obj), ...(tsErrors.get(i) ?? [])],
+    ...it, errors: [...(it.policy ?? []), ...observabilityErrors(it.obj), ...promtoolErrors(it.obj), ...schemaErrors(it.obj), ...(tsErrors.get(i) ?? [])],
   }));
 }
 
@@ -168,6 +173,78 @@ function referenceErrors(objects) {
   return errors;
 }
 
+// Check 4: PromQL. To the schemas an alert's expr and a dashboard's queries are plain strings; the
+// grammar of Prometheus' own query editor (lezer-promql) rejects what Prometheus would not load. Which
+// metrics they name is checked against what the service exposes by ObservabilityArtefactsTest.
+function promqlErrors(where, expr) {
+  // Grafana's variables are no PromQL: a stand-in of the same kind for each
+  const query = String(expr).replaceAll("$__rate_interval", "5m").replace(/\$\{?\w+\}?/g, "x");
+  let at = -1;
+  promql.parse(query).iterate({ enter: (n) => { if (at < 0 && n.type.isError) at = n.from; } });
+  return at < 0 ? [] : [`${where}: PromQL syntax error at character ${at} of: ${expr}`];
+}
+
+// Alert rules need a severity to be routed and a summary to be read; a dashboard (a ConfigMap the
+// Grafana sidecar picks up by its grafana_dashboard label) must be JSON with a uid, a title and panels.
+function observabilityErrors(obj) {
+  if (obj?.kind === "PrometheusRule") {
+    return (obj.spec?.groups ?? []).flatMap((g) => (g.rules ?? []).flatMap((r) => {
+      const name = r.alert ?? r.record;
+      return [...promqlErrors(name, r.expr),
+        ...(r.alert && !r.labels?.severity ? [`${name}: no severity label`] : []),
+        ...(r.alert && !r.annotations?.summary ? [`${name}: no summary annotation`] : [])];
+    }));
+  }
+  if (obj?.kind === "ConfigMap" && obj.metadata?.labels?.grafana_dashboard) {
+    return Object.entries(obj.data ?? {}).flatMap(([key, text]) => {
+      let dashboard;
+      try {
+        dashboard = JSON.parse(text);
+      } catch (e) {
+        return [`${key}: not JSON (${e.message})`];
+      }
+      if (!dashboard.uid || !dashboard.title || !Array.isArray(dashboard.panels) || dashboard.panels.length === 0) {
+        return [`${key}: not a Grafana dashboard (uid, title and panels)`];
+      }
+      return dashboard.panels.flatMap((p) => (p.targets ?? []).flatMap((t) => promqlErrors(`${key}: ${p.title}`, t.expr)));
+    });
+  }
+  return [];
+}
+
+// Check 5, where promtool is (CI installs Debian's prometheus package for it; elsewhere it is skipped
+// with a notice, and in CI its absence fails): Prometheus' own rule loader on every PrometheusRule
+// (promtool check rules: also the annotations' templates), and the alert rules' unit tests
+// (prometheusrule.test.yaml, promtool test rules): each alert fires when it should and not before.
+const promtool = (() => {
+  try {
+    execFileSync("promtool", ["--version"], { stdio: "ignore" });
+    return true;
+  } catch {
+    if (process.env.CI) throw new Error("promtool not found: install Debian's prometheus package (.ci/run does)");
+    console.log("note: promtool not found, alert rules not loaded nor unit-tested (apt-get install prometheus)");
+    return false;
+  }
+})();
+function promtoolErrors(obj) {
+  if (!promtool || obj?.kind !== "PrometheusRule") return [];
+  const dir = mkdtempSync(path.join(os.tmpdir(), "prometheusrule-"));
+  try {
+    writeFileSync(path.join(dir, "rules.yaml"), stringify({ groups: obj.spec?.groups ?? [] }));
+    copyFileSync(path.join(here, "prometheusrule.test.yaml"), path.join(dir, "test.yaml"));
+    for (const args of [["check", "rules", "rules.yaml"], ["test", "rules", "test.yaml"]]) {
+      try {
+        execFileSync("promtool", args, { cwd: dir, encoding: "utf8", stdio: "pipe" });
+      } catch (e) {
+        return [`promtool ${args.join(" ")}:\n${e.stdout ?? ""}${e.stderr ?? ""}`.trimEnd()];
+      }
+    }
+    return [];
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 // Objects each of which must fail; if one passes, the validator has gone lenient.
 const validDeployment = {
   apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "t" },
@@ -186,6 +263,13 @@ const selfTest = [
   { what: "an unknown field in a ServiceMonitor (CRD)", mustFail: true, obj: {
     apiVersion: "monitoring.coreos.com/v1", kind: "ServiceMonitor", metadata: { name: "t" },
     spec: { selector: {}, endpoints: [{ port: "http", intervall: "30s" }] } } },
+  { what: "a PrometheusRule whose expr is no PromQL", mustFail: true, obj: {
+    apiVersion: "monitoring.coreos.com/v1", kind: "PrometheusRule", metadata: { name: "t" },
+    spec: { groups: [{ name: "g", rules: [{ alert: "A", expr: "max by (source) (x_total >= 3",
+      labels: { severity: "warning" }, annotations: { summary: "s" } }] }] } } },
+  { what: "a dashboard ConfigMap whose query is no PromQL", mustFail: true, obj: {
+    apiVersion: "v1", kind: "ConfigMap", metadata: { name: "t", labels: { grafana_dashboard: "1" } },
+    data: { "d.json": JSON.stringify({ uid: "u", title: "t", panels: [{ title: "p", targets: [{ expr: "rate(x[$__rate_interval]) >" }] }] }) } } },
   { what: "an unknown kind", mustFail: true, obj: { apiVersion: "v1", kind: "Sekret", metadata: { name: "t" } } },
 ];
 
@@ -211,6 +295,11 @@ const brokenReference = referenceErrors([
   { apiVersion: "v1", kind: "Service", metadata: { name: "t" },
     spec: { selector: { a: "b" }, ports: [{ name: "m", port: 9000, targetPort: "management" }] } },
 ]);
+// Valid PromQL, a template Prometheus cannot load: only promtool sees it.
+if (promtool) selfTest.push({ what: "a PrometheusRule whose summary template does not load (promtool)", mustFail: true, obj: {
+  apiVersion: "monitoring.coreos.com/v1", kind: "PrometheusRule", metadata: { name: "t" },
+  spec: { groups: [{ name: "g", rules: [{ alert: "A", expr: "up == 0",
+    labels: { severity: "warning" }, annotations: { summary: "{{ $value | noSuchFunction }}" } }] }] } } });
 const items = selfTest.map((t) => ({ ...t, where: `self-test: ${t.what}` }));
 items.push({ where: "self-test: a Service targetPort no pod declares", mustFail: true,
   obj: validDeployment, policy: brokenReference.get(1) ?? [] });

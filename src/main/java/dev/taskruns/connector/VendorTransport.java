@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
+import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -36,6 +37,8 @@ public final class VendorTransport {
     private final ConnectorRuntime runtime;
     private final Bucket bucket;
     private final Timer throttleWaits;
+    /** The metrics' {@code vendor} tag, e.g. "eset": per-vendor dashboards without a source-to-vendor join. */
+    private final String vendorTag;
 
     /** @param vendor how messages name the vendor, e.g. "ESET" */
     public VendorTransport(String vendor, String source, CallSettings settings, ConnectorRuntime runtime) {
@@ -43,6 +46,7 @@ public final class VendorTransport {
         this.source = source;
         this.settings = settings;
         this.runtime = runtime;
+        this.vendorTag = vendor.toLowerCase(Locale.ROOT);
         // one token every 1/rate s and no burst: never more than `rate` calls in any one-second window
         this.bucket = Bucket.builder()
                 .addLimit(limit -> limit.capacity(1)
@@ -51,7 +55,7 @@ public final class VendorTransport {
                 .build();
         this.throttleWaits = Timer.builder("taskruns.vendor.throttle.waits")
                 .description("Waits for the per-source request budget (count) and the time spent waiting")
-                .tag("source", source)
+                .tags("source", source, "vendor", vendorTag)
                 .register(runtime.registry());
     }
 
@@ -172,7 +176,7 @@ public final class VendorTransport {
         if (attempt >= settings.maxAttempts()) {
             throw error(operation, retry.status(), retry.what() + " after " + attempt + " attempts", retry.requestId());
         }
-        runtime.registry().counter("taskruns.vendor.api.retries", "source", source, "outcome", retry.outcome()).increment();
+        runtime.registry().counter("taskruns.vendor.api.retries", "source", source, "vendor", vendorTag, "outcome", retry.outcome()).increment();
         Duration retryAfter = retryAfter(operation, retry);
         Duration delay = retryAfter != null ? retryAfter
                 : backoff(settings.retryDelay(), settings.maxRetryDelay(), attempt, true);
@@ -230,6 +234,6 @@ public final class VendorTransport {
     }
 
     private void count(String outcome) {
-        runtime.registry().counter("taskruns.vendor.api.calls", "source", source, "outcome", outcome).increment();
+        runtime.registry().counter("taskruns.vendor.api.calls", "source", source, "vendor", vendorTag, "outcome", outcome).increment();
     }
 }

@@ -89,7 +89,7 @@ class AlibabaClientTest {
     }
 
     private double calls(String outcome) {
-        return registry.counter("taskruns.vendor.api.calls", "source", "ali", "outcome", outcome).count();
+        return registry.counter("taskruns.vendor.api.calls", "source", "ali", "vendor", "alibaba", "outcome", outcome).count();
     }
 
     @Test

@@ -101,7 +101,7 @@ class EsetClientTest {
     }
 
     private double calls(String outcome) {
-        return registry.counter("taskruns.vendor.api.calls", "source", "eseteu", "outcome", outcome).count();
+        return registry.counter("taskruns.vendor.api.calls", "source", "eseteu", "vendor", "eset", "outcome", outcome).count();
     }
 
     /** One malformed task must not make the whole list unreadable: that would stop every task of the source. */
@@ -369,7 +369,7 @@ class EsetClientTest {
                 .hasMessageContaining("req-503");
         wm.verify(4, getRequestedFor(urlPathEqualTo(TASKS)));
         assertThat(sleeps).hasSize(3);
-        assertThat(registry.counter("taskruns.vendor.api.retries", "source", "eseteu", "outcome", "server_error").count()).isEqualTo(3);
+        assertThat(registry.counter("taskruns.vendor.api.retries", "source", "eseteu", "vendor", "eset", "outcome", "server_error").count()).isEqualTo(3);
     }
 
     @Test
@@ -395,7 +395,7 @@ class EsetClientTest {
         }
 
         // 21 requests (1 token + 20 lists), one permit per 100 ms and no burst: all but the first wait
-        var waits = registry.timer("taskruns.vendor.throttle.waits", "source", "eseteu");
+        var waits = registry.timer("taskruns.vendor.throttle.waits", "source", "eseteu", "vendor", "eset");
         assertThat(waits.count()).isEqualTo(20);
         assertThat(waits.totalTime(TimeUnit.MILLISECONDS)).isEqualTo(2_000);
         assertThat(calls("success")).isEqualTo(21);
@@ -437,7 +437,7 @@ class EsetClientTest {
                 .isInstanceOf(VendorApiException.class)
                 .hasMessageMatching("ESET source eseteu: list runs of task t1 failed: unreadable answer \\(\\w+\\) \\(request-id req-7\\)")
                 .message().doesNotContain("secret-run");
-        assertThat(registry.counter("taskruns.vendor.api.calls", "source", "eseteu", "outcome", "unreadable").count())
+        assertThat(registry.counter("taskruns.vendor.api.calls", "source", "eseteu", "vendor", "eset", "outcome", "unreadable").count())
                 .as("not retried: the same answer would come again").isEqualTo(1);
     }
 
