@@ -31,27 +31,31 @@ public final class IngestBench {
     private final BenchDatabase db;
     private final Dataset data;
     private final int batchSize;
+    private final boolean profile;
     private final RunStore store = new RunStore(null, new ObjectMapper());
     private final Table table = new Table("phase", "rows", "batches", "seconds", "rows/s", "batch p50 ms",
             "batch p99 ms", "inserted", "updated", "unchanged", "run tuples ins", "run tuples upd (HOT)",
             "device upd", "WAL MB");
 
-    private IngestBench(BenchDatabase db, Dataset data, int batchSize) {
+    private IngestBench(BenchDatabase db, Dataset data, int batchSize, boolean profile) {
         this.db = db;
         this.data = data;
         this.batchSize = batchSize;
+        this.profile = profile;
     }
 
     public static void main(String[] args) throws Exception {
         Dataset data = Dataset.fromProperties();
         int batchSize = Integer.getInteger("bench.batch", 1000);
         int rewriteEvery = Integer.getInteger("bench.rewriteEvery", 5);
-        BenchDatabase db = BenchDatabase.open();
+        // bench.profile: pg_stat_statements and CPU per server process for each phase (costs a little)
+        boolean profile = Boolean.getBoolean("bench.profile");
+        BenchDatabase db = BenchDatabase.open(profile);
         System.out.printf("PostgreSQL: %s%n", db.describe());
         System.out.printf("Load average before: %s%n", Machine.loadAverage());
         System.out.printf("Dataset: %,d runs, %,d devices, %,d tasks, %d sources; batches of %,d%n%n",
                 data.runs, data.devices, data.tasks, Dataset.SOURCES.size(), batchSize);
-        new IngestBench(db, data, batchSize).run(rewriteEvery);
+        new IngestBench(db, data, batchSize, profile).run(rewriteEvery);
     }
 
     private void run(int rewriteEvery) throws SQLException {
@@ -102,6 +106,7 @@ public final class IngestBench {
         int updated = 0;
         int unchanged = 0;
         Counters before = Counters.read(c);
+        ServerProfile server = profile ? ServerProfile.start(db) : null;
         for (int k = 0; k < batches.size(); k++) {
             List<UnifiedRun> runs = make.apply(batches.get(k)); // generated outside the timed section
             long start = System.nanoTime();
@@ -122,6 +127,9 @@ public final class IngestBench {
                 String.format("%,d (%,d)", after.runUpdates - before.runUpdates, after.runHot - before.runHot),
                 after.deviceUpdates - before.deviceUpdates, (after.walBytes - before.walBytes) / 1e6);
         System.out.printf("%s: %,d rows in %.1f s%n", name, rows, seconds);
+        if (server != null) {
+            server.print(name, rows);
+        }
     }
 
     /**

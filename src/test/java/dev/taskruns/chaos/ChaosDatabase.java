@@ -127,6 +127,32 @@ final class ChaosDatabase implements AutoCloseable {
         return last;
     }
 
+    /** Every change id in the feed, in order. */
+    List<Long> changeIds() throws SQLException {
+        List<Long> ids = new ArrayList<>();
+        try (Connection connection = connect(); PreparedStatement ps = connection.prepareStatement(
+                "SELECT id FROM last_run_change ORDER BY id"); ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                ids.add(rs.getLong(1));
+            }
+        }
+        return ids;
+    }
+
+    /** Devices whose latest change in the feed is not their last run and its status: changes lost. */
+    long devicesTheFeedGotWrong() throws SQLException {
+        try (Connection connection = connect(); PreparedStatement ps = connection.prepareStatement("""
+                SELECT count(*) FROM device d JOIN run r ON r.id = d.last_run_id
+                  LEFT JOIN LATERAL (SELECT c.run_id, c.status FROM last_run_change c
+                                      WHERE c.source_id = d.source_id AND c.device_id = d.device_id
+                                      ORDER BY c.id DESC LIMIT 1) c ON true
+                 WHERE (c.run_id, c.status) IS DISTINCT FROM (r.run_id, r.status)""");
+             ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
     @Override
     public void close() throws IOException {
         if (server != null) {

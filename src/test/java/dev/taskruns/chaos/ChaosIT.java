@@ -19,11 +19,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -148,6 +151,8 @@ class ChaosIT {
         // A: one replica backfills, then its steady vendor calls per cycle
         replicas.getFirst().start();
         replicas.getFirst().awaitReady(START_TIMEOUT);
+        FeedReader feed = new FeedReader(() -> replicas.stream().filter(Replica::isAlive).map(Replica::port).toList());
+        feed.start();
         awaitSuccesses(Instant.EPOCH, 2, START_TIMEOUT, "backfill with one replica");
         Costs one = measure();
 
@@ -181,6 +186,17 @@ class ChaosIT {
         Instant settled = Instant.now();
 
         StoreAudit.Findings findings = audit(db);
+        List<Long> feedRead = feed.finish();
+        List<Long> feedStored = db.changeIds();
+        long feedWrong = db.devicesTheFeedGotWrong();
+        Set<Long> feedReadOnce = new HashSet<>(feedRead);
+        System.out.printf("CHAOS change feed: %d changes stored, %d read by a client over %d connections to random live "
+                + "replicas (dropped at random, killed with them), %d duplicated, %d missing, %d out of order; "
+                + "devices whose latest change is not their last run %d%n", feedStored.size(), feedRead.size(),
+                feed.connections(), feedRead.size() - feedReadOnce.size(),
+                feedStored.stream().filter(id -> !feedReadOnce.contains(id)).count(),
+                IntStream.range(1, feedRead.size()).filter(i -> feedRead.get(i) <= feedRead.get(i - 1)).count(),
+                feedWrong);
         CycleLog log = CycleLog.read(replicas);
         Map<String, Duration> gaps = log.longestGaps(chaosStart, settled, SOURCES);
         Map.Entry<String, Duration> longest = gaps.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow();
@@ -223,6 +239,9 @@ class ChaosIT {
         checks.assertThat(findings.duplicated()).as("runs duplicated or not at the vendor").isZero();
         checks.assertThat(findings.stale()).as("runs stale").isZero();
         checks.assertThat(findings.lastRunWrong()).as("devices with a wrong last run").isZero();
+        checks.assertThat(feedRead).as("the change feed as a reconnecting client read it: every change once, in order")
+                .isEqualTo(feedStored);
+        checks.assertThat(feedWrong).as("devices whose latest change is not their last run").isZero();
         checks.assertThat(esetRatio).as("ESET calls per cycle, %d replicas over one", REPLICAS).isLessThanOrEqualTo(CALL_BOUND);
         checks.assertThat(alibabaRatio).as("Alibaba calls per cycle, %d replicas over one", REPLICAS).isLessThanOrEqualTo(CALL_BOUND);
         checks.assertThat(windowRatio).as("vendor calls in the same window, %d replicas over one", REPLICAS)

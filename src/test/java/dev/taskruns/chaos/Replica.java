@@ -43,6 +43,10 @@ final class Replica {
         this.properties = properties;
     }
 
+    int port() {
+        return port;
+    }
+
     String name() {
         return name;
     }
