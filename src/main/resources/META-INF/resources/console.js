@@ -152,10 +152,10 @@ function sourceCard(source, cycles) {
     fact('Last success', time(source.lastSyncSucceededAt));
     fact('Last start', time(source.lastSyncStartedAt));
     fact('Runs stored', source.runsStored.toLocaleString());
-    card.append(head, facts);
     if (cycles?.length) {
-        card.append(sparkline(cycles));
+        fact('Recent cycles', sparkline(cycles));
     }
+    card.append(head, facts);
     if (source.lastError) {
         card.append(el('p', source.lastError, 'error'));
     }
