@@ -5,6 +5,7 @@ import dev.taskruns.chaos.Ports;
 import dev.taskruns.chaos.Replica;
 import dev.taskruns.support.PostgresResource;
 import dev.taskruns.support.SimulatorAdmin;
+import dev.taskruns.support.SimulatorSources;
 import dev.taskruns.support.TestTokens;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -62,14 +63,6 @@ class ConsoleIT {
 
     @ConfigProperty(name = "quarkus.datasource.jdbc.url")
     String testDatabase;
-    @ConfigProperty(name = "taskruns.simulator.eset.username")
-    String esetUser;
-    @ConfigProperty(name = "taskruns.simulator.eset.password")
-    String esetPassword;
-    @ConfigProperty(name = "taskruns.simulator.alibaba.access-key-id")
-    String alibabaKeyId;
-    @ConfigProperty(name = "taskruns.simulator.alibaba.access-key-secret")
-    String alibabaKeySecret;
 
     @Test
     void showsBothVendorsAndAFailureArrivesLive() throws Exception {
@@ -149,21 +142,10 @@ class ConsoleIT {
     private Map<String, String> appProperties(String jdbcUrl) {
         String simulators = "http://localhost:" + RestAssured.port;
         Map<String, String> p = new LinkedHashMap<>(TestTokens.config());
-        p.put("quarkus.datasource.jdbc.url", jdbcUrl);
-        p.put("quarkus.datasource.username", "postgres");
-        p.put("quarkus.datasource.password", "postgres");
-        p.put("taskruns.sources.esetdemo.vendor", "eset");
-        p.put("taskruns.sources.esetdemo.poll-interval", "2s");
-        p.put("taskruns.sources.esetdemo.eset.automation-url", simulators + "/simulator/eset");
-        p.put("taskruns.sources.esetdemo.eset.device-management-url", simulators + "/simulator/eset");
-        p.put("taskruns.sources.esetdemo.eset.token-url", simulators + "/simulator/eset/oauth/token");
-        p.put("taskruns.sources.esetdemo.eset.username", esetUser);
-        p.put("taskruns.sources.esetdemo.eset.password", esetPassword);
-        p.put("taskruns.sources.alidemo.vendor", "alibaba");
-        p.put("taskruns.sources.alidemo.poll-interval", "5s");
-        p.put("taskruns.sources.alidemo.alibaba.endpoint", simulators);
-        p.put("taskruns.sources.alidemo.alibaba.access-key-id", alibabaKeyId);
-        p.put("taskruns.sources.alidemo.alibaba.access-key-secret", alibabaKeySecret);
+        p.putAll(SimulatorSources.database(jdbcUrl));
+        // the forced ESET failure is read within two seconds
+        p.putAll(SimulatorSources.eset("esetdemo", simulators, Duration.ofSeconds(2)));
+        p.putAll(SimulatorSources.alibaba("alidemo", simulators, Duration.ofSeconds(5)));
         p.put("taskruns.alibaba.backfill", "45d"); // the simulator's 30 days of tasks
         p.put("quarkus.shutdown.delay", "0s");
         return p;
@@ -208,6 +190,8 @@ class ConsoleIT {
 
     /** The system's Chromium and its chromedriver, named explicitly: Selenium Manager is never asked to fetch one. */
     private static WebDriver chromium() {
+        assertThat(Files.isExecutable(Path.of(CHROMIUM)) && Files.isExecutable(Path.of(CHROMEDRIVER)))
+                .as("%s and %s: apt-get install chromium chromium-driver (.ci/run does)", CHROMIUM, CHROMEDRIVER).isTrue();
         ChromeOptions options = new ChromeOptions();
         options.setBinary(CHROMIUM);
         options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1366,900");
