@@ -84,6 +84,11 @@ class ConsoleIT {
             app.awaitReady(START_TIMEOUT);
             RequestSpecification api = RestAssured.given().port(port).auth().oauth2(TestTokens.token(Authentication.READ));
             awaitFirstSyncs(api);
+            // the page itself is public (its data is not), and compressed like the JSON
+            for (String file : List.of("/", "/console.js", "/console.css")) {
+                RestAssured.given().port(port).header("Accept-Encoding", "gzip").get(file).then()
+                        .statusCode(200).header("Content-Encoding", "gzip");
+            }
 
             browser = chromium();
             browser.get("http://localhost:" + port + "/");
