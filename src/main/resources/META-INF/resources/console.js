@@ -107,7 +107,7 @@ const runKey = run => run.source + '\u0000' + run.deviceId;
 
 const SVG = 'http://www.w3.org/2000/svg';
 
-/** Runs written by each recent cycle, oldest left; failed cycles as full-height red bars. */
+/** Runs written by each recent cycle, oldest left; failed cycles as full-height red bars, cut-off ones pale. */
 function sparkline(cycles) {
     const width = 120, height = 28, gap = 1;
     const svg = document.createElementNS(SVG, 'svg');
@@ -126,7 +126,7 @@ function sparkline(cycles) {
         rect.setAttribute('y', String(height - h));
         rect.setAttribute('width', String(Math.max(1, bar - gap)));
         rect.setAttribute('height', String(h));
-        rect.setAttribute('class', isFailed ? 'failed' : cycle.finishedAt ? 'ok' : 'running');
+        rect.setAttribute('class', isFailed ? 'failed' : cycle.outcome === 'SUCCEEDED' ? 'ok' : 'cut');
         const title = document.createElementNS(SVG, 'title');
         title.textContent = `${cycle.startedAt}: ${cycle.outcome}, ${cycle.runsWritten ?? 0} runs written`
             + (cycle.error ? ` (${cycle.error})` : '');
@@ -171,7 +171,6 @@ class Console {
         this.truncated = false;
         this.loading = null; // changes seen while the failing list loads, applied after it
         this.lastEventId = null;
-        this.cyclesMissing = false; // an older service without /sources/{id}/cycles
         this.knownSources = new Set();
         this.renderQueued = false;
         this.sourcesQueued = null;
@@ -222,15 +221,9 @@ class Console {
         }
     }
 
+    /** The source's last 20 finished cycles; none (no sparkline) when they cannot be read. */
     async cycles(id) {
-        if (this.cyclesMissing) {
-            return null;
-        }
         const response = await api(`sources/${encodeURIComponent(id)}/cycles?limit=20`, {signal: this.signal});
-        if (response.status === 404) {
-            this.cyclesMissing = true;
-            return null;
-        }
         return response.ok ? (await response.json()).items : null;
     }
 
