@@ -107,22 +107,25 @@ const runKey = run => run.source + '\u0000' + run.deviceId;
 
 const SVG = 'http://www.w3.org/2000/svg';
 
-/** Runs written by each recent cycle, oldest left; failed cycles as full-height red bars, cut-off ones pale. */
+/**
+ * Runs written by each recent cycle, oldest left, on a log scale (a backfill writes thousands, later
+ * cycles a handful); failed cycles as full-height red bars, cut-off ones pale.
+ */
 function sparkline(cycles) {
-    const width = 120, height = 28, gap = 1;
+    const width = 100, height = 28, gap = 1;
     const svg = document.createElementNS(SVG, 'svg');
     svg.setAttribute('viewBox', `0 0 ${width} ${height}`);
     svg.setAttribute('class', 'spark');
     svg.setAttribute('role', 'img');
-    const failed = cycles.filter(c => c.outcome === 'FAILED').length;
-    svg.setAttribute('aria-label', `${cycles.length} recent cycles, ${failed} failed`);
+    svg.setAttribute('aria-label', 'runs written per cycle');
     const max = Math.max(1, ...cycles.map(c => c.runsWritten ?? 0));
     const bar = width / Math.max(cycles.length, 20);
+    const left = width - cycles.length * bar; // the newest at the right edge
     [...cycles].reverse().forEach((cycle, i) => {
         const isFailed = cycle.outcome === 'FAILED';
-        const h = isFailed ? height : Math.max(2, Math.round((cycle.runsWritten ?? 0) / max * height));
+        const h = isFailed ? height : Math.max(2, Math.round(Math.log1p(cycle.runsWritten ?? 0) / Math.log1p(max) * height));
         const rect = document.createElementNS(SVG, 'rect');
-        rect.setAttribute('x', String(i * bar));
+        rect.setAttribute('x', String(left + i * bar));
         rect.setAttribute('y', String(height - h));
         rect.setAttribute('width', String(Math.max(1, bar - gap)));
         rect.setAttribute('height', String(h));
@@ -153,7 +156,10 @@ function sourceCard(source, cycles) {
     fact('Last start', time(source.lastSyncStartedAt));
     fact('Runs stored', source.runsStored.toLocaleString());
     if (cycles?.length) {
-        fact('Recent cycles', sparkline(cycles));
+        const failed = cycles.filter(c => c.outcome === 'FAILED').length;
+        const recent = el('span', null, 'cycles');
+        recent.append(sparkline(cycles), el('span', `${cycles.length}, ${failed} failed`, 'count'));
+        fact('Recent cycles', recent);
     }
     card.append(head, facts);
     if (source.lastError) {
