@@ -82,8 +82,10 @@ class ConsoleIT {
         try {
             app.start();
             app.awaitReady(START_TIMEOUT);
+            long ready = System.nanoTime();
             RequestSpecification api = RestAssured.given().port(port).auth().oauth2(TestTokens.token(Authentication.READ));
             awaitFirstSyncs(api);
+            long synced = System.nanoTime();
             // the page itself is public (its data is not), and compressed like the JSON
             for (String file : List.of("/", "/console.js", "/console.css")) {
                 RestAssured.given().port(port).header("Accept-Encoding", "gzip").get(file).then()
@@ -109,9 +111,11 @@ class ConsoleIT {
             String task = ESET.groundTruth().getString("tasks[0].uuid");
             RestAssured.given().queryParam("device", device).queryParam("outcome", "FAILED")
                     .post("/simulator/eset/admin/tasks/" + task + "/runs").then().statusCode(200);
+            long failed = System.nanoTime();
 
             By row = By.cssSelector("#failing tr[data-source=esetdemo][data-device-id='" + device + "']");
             wait.until(ExpectedConditions.visibilityOfElementLocated(row));
+            long shown = System.nanoTime();
             assertNewestFirst(browser);
             screenshot(browser, "console-failure.png");
 
@@ -124,7 +128,9 @@ class ConsoleIT {
             browser.manage().window().setSize(new Dimension(390, 844));
             wait.until(ExpectedConditions.visibilityOfElementLocated(row));
             screenshot(browser, "console-phone.png");
-            System.out.printf("CONSOLE browser test passed in %d s%n", Duration.ofNanos(System.nanoTime() - begin).toSeconds());
+            System.out.printf("CONSOLE passed in %.1f s: app ready %.1f s, both sources synced %.1f s later,"
+                    + " the forced failure on the page %.1f s after the simulator had it%n",
+                    seconds(System.nanoTime() - begin), seconds(ready - begin), seconds(synced - ready), seconds(shown - failed));
         } catch (Throwable failure) {
             if (browser != null) {
                 try {
@@ -154,6 +160,10 @@ class ConsoleIT {
         p.put("taskruns.alibaba.backfill", "45d"); // the simulator's 30 days of tasks
         p.put("quarkus.shutdown.delay", "0s");
         return p;
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
     }
 
     /** An empty database of its own on the tests' server: the shared one holds other tests' runs. */
