@@ -284,7 +284,7 @@ class Console {
             this.failing = new Map(runs.map(run => [runKey(run), run]));
             this.truncated = cursor != null;
             this.loading = null;
-            load.forEach(change => this.apply(change, false));
+            load.forEach(change => this.apply(change, true));
             this.render();
         } catch (error) {
             if (this.loading === load) {
@@ -469,7 +469,7 @@ async function historyPage(deviceId, query) {
     const more = $('history-more');
     more.hidden = true;
     try {
-        const page = await json(`devices/${encodeURIComponent(deviceId)}/runs?` + query, undefined);
+        const page = await json(`devices/${encodeURIComponent(deviceId)}/runs?` + query);
         const first = page.items[0];
         if (first?.deviceName && !query.has('cursor')) {
             $('history-device').textContent = `${first.deviceName} (${deviceId})`;
