@@ -102,6 +102,7 @@ function time(iso) {
 }
 
 const runKey = run => run.source + '\u0000' + run.deviceId;
+const runIdKey = run => run.source + '\u0000' + run.runId;
 
 // ---- sources --------------------------------------------------------------------------------------
 
@@ -174,6 +175,7 @@ class Console {
     constructor() {
         this.stopped = new AbortController();
         this.failing = new Map(); // runKey -> the device's last run, FAILED
+        this.runIds = new Map(); // runIdKey -> runKey of every entry, to find a run that moved
         this.truncated = false;
         this.loading = null; // changes seen while the failing list loads, applied after it
         this.lastEventId = null;
@@ -281,7 +283,9 @@ class Console {
             if (this.loading !== load) {
                 return; // the filters changed meanwhile: a newer load owns the list
             }
-            this.failing = new Map(runs.map(run => [runKey(run), run]));
+            this.failing = new Map();
+            this.runIds = new Map();
+            runs.forEach(run => this.put(run));
             this.truncated = cursor != null;
             this.loading = null;
             load.forEach(change => this.apply(change, true));
@@ -294,7 +298,11 @@ class Console {
         }
     }
 
-    /** A change of a device's last run: failed moves it to the top, anything else takes it off the list. */
+    /**
+     * A change of a device's last run: failed moves it to the top, anything else takes it off the list.
+     * A run that moved to another device id (Alibaba: EntityType:EntityName, later the EntityUuid) takes
+     * its old device's entry with it: the feed has no change for the device it left.
+     */
     apply(change, fresh) {
         if (this.loading) {
             this.loading.push(change);
@@ -305,15 +313,36 @@ class Console {
             return;
         }
         const key = runKey(run);
+        const left = this.runIds.get(runIdKey(run));
+        let changed = left !== undefined && left !== key && this.remove(left);
         if (run.status === 'FAILED') {
-            this.failing.set(key, {...run, fresh});
-        } else if (!this.failing.delete(key)) {
-            return;
+            this.put({...run, fresh});
+            changed = true;
+        } else {
+            changed = this.remove(key) || changed;
         }
-        if (!this.renderQueued) {
+        if (changed && !this.renderQueued) {
             this.renderQueued = true;
             requestAnimationFrame(() => this.render());
         }
+    }
+
+    put(run) {
+        const key = runKey(run);
+        this.remove(key);
+        this.failing.set(key, run);
+        this.runIds.set(runIdKey(run), key);
+    }
+
+    /** Takes a device off the list; whether it was on it. */
+    remove(key) {
+        const entry = this.failing.get(key);
+        if (entry === undefined) {
+            return false;
+        }
+        this.failing.delete(key);
+        this.runIds.delete(runIdKey(entry));
+        return true;
     }
 
     render() {
