@@ -2,13 +2,13 @@ package dev.taskruns.chaos;
 
 import dev.taskruns.support.PostgresResource;
 import dev.taskruns.support.SimulatorAdmin;
+import dev.taskruns.support.SimulatorSources;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.RestAssured;
 import org.assertj.core.api.SoftAssertions;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -103,15 +103,6 @@ class ChaosIT {
     /** Per vendor: their cycles cost very different numbers of calls, so a mix of both would compare mixes. */
     record Costs(Cost eset, Cost alibaba) {
     }
-
-    @ConfigProperty(name = "taskruns.simulator.eset.username")
-    String esetUser;
-    @ConfigProperty(name = "taskruns.simulator.eset.password")
-    String esetPassword;
-    @ConfigProperty(name = "taskruns.simulator.alibaba.access-key-id")
-    String alibabaKeyId;
-    @ConfigProperty(name = "taskruns.simulator.alibaba.access-key-secret")
-    String alibabaKeySecret;
 
     private final List<Replica> replicas = new ArrayList<>();
     /** From each kill -9 to the next cycle of the source its victim was syncing, on another replica. */
@@ -291,29 +282,10 @@ class ChaosIT {
     /** What every replica runs with: the shared database, four sources on the simulators, quick retries. */
     private Map<String, String> replicaProperties(String jdbcUrl, int simulatorPort) {
         String simulators = "http://localhost:" + simulatorPort;
-        Map<String, String> p = new LinkedHashMap<>();
-        p.put("quarkus.datasource.jdbc.url", jdbcUrl);
-        p.put("quarkus.datasource.username", "postgres");
-        p.put("quarkus.datasource.password", "postgres");
+        Map<String, String> p = new LinkedHashMap<>(SimulatorSources.database(jdbcUrl));
         p.put("taskruns.auth.enabled", "false"); // the replicas' API is read by this test only
-        for (String id : ESET_SOURCES) {
-            String source = "taskruns.sources." + id + ".";
-            p.put(source + "vendor", "eset");
-            p.put(source + "poll-interval", POLL_INTERVAL.toSeconds() + "s");
-            p.put(source + "eset.automation-url", simulators + "/simulator/eset");
-            p.put(source + "eset.device-management-url", simulators + "/simulator/eset");
-            p.put(source + "eset.token-url", simulators + "/simulator/eset/oauth/token");
-            p.put(source + "eset.username", esetUser);
-            p.put(source + "eset.password", esetPassword);
-        }
-        for (String id : ALIBABA_SOURCES) {
-            String source = "taskruns.sources." + id + ".";
-            p.put(source + "vendor", "alibaba");
-            p.put(source + "poll-interval", POLL_INTERVAL.toSeconds() + "s");
-            p.put(source + "alibaba.endpoint", simulators);
-            p.put(source + "alibaba.access-key-id", alibabaKeyId);
-            p.put(source + "alibaba.access-key-secret", alibabaKeySecret);
-        }
+        ESET_SOURCES.forEach(id -> p.putAll(SimulatorSources.eset(id, simulators, POLL_INTERVAL)));
+        ALIBABA_SOURCES.forEach(id -> p.putAll(SimulatorSources.alibaba(id, simulators, POLL_INTERVAL)));
         // failures back off from the poll interval; capped low so the settle phase is not spent waiting
         p.put("taskruns.sync.max-backoff", "8s");
         // with 2 s polls, a source left by a dead replica is taken over within two poll intervals

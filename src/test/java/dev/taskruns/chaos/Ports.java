@@ -12,7 +12,7 @@ import java.util.Set;
  * (32768 and up), where an outgoing connection of some other process may take a port number while
  * its owner is down and make the restart fail, and never the same one twice in a run.
  */
-final class Ports {
+public final class Ports {
 
     private static final int FROM = 20_000;
     private static final int TO = 32_000;
@@ -22,7 +22,7 @@ final class Ports {
     private Ports() {
     }
 
-    static synchronized int free() {
+    public static synchronized int free() {
         for (int attempt = 0; attempt < 1000; attempt++) {
             int port = FROM + RANDOM.nextInt(TO - FROM);
             if (!TAKEN.contains(port) && bindable(port)) {

@@ -20,8 +20,9 @@ import java.util.concurrent.TimeUnit;
  * One application process: the production jar ({@code target/quarkus-app/quarkus-run.jar}) started
  * with system properties, its console appended to {@code <name>.log} across restarts. Its replica id
  * (and JDBC ApplicationName) is its name, so the database tells which replica holds which source's lock.
+ * Public for the console's browser test, which drives one such process.
  */
-final class Replica {
+public final class Replica {
 
     private static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -36,7 +37,7 @@ final class Replica {
     private int starts;
 
     /** @param properties what every replica shares (database, sources, tuning) */
-    Replica(String name, int port, Path logDir, Map<String, String> properties) {
+    public Replica(String name, int port, Path logDir, Map<String, String> properties) {
         this.name = name;
         this.port = port;
         this.log = logDir.resolve(name + ".log");
@@ -59,7 +60,7 @@ final class Replica {
         return log;
     }
 
-    synchronized void start() {
+    public synchronized void start() {
         List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java"),
                 // small and quick to start: up to four JVMs share two cores here
                 "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
@@ -89,7 +90,7 @@ final class Replica {
     }
 
     /** Waits for {@code /q/health/ready}; fails with the log's tail if it does not come. */
-    void awaitReady(Duration timeout) throws InterruptedException {
+    public void awaitReady(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
             if (!isAlive()) {
@@ -142,7 +143,7 @@ final class Replica {
     }
 
     /** SIGTERM, then SIGKILL if it has not stopped within {@code grace}. */
-    synchronized void stop(Duration grace) throws InterruptedException {
+    public synchronized void stop(Duration grace) throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroy();
             if (!process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -164,7 +165,7 @@ final class Replica {
         }
     }
 
-    String tail(int lines) {
+    public String tail(int lines) {
         try {
             List<String> all = Files.readAllLines(log, StandardCharsets.UTF_8);
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
