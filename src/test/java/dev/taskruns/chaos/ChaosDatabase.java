@@ -139,6 +139,17 @@ final class ChaosDatabase implements AutoCloseable {
         return ids;
     }
 
+    /** The newest change id in the feed (0 when none). */
+    long newestChangeId() {
+        try (Connection connection = connect(); PreparedStatement ps = connection.prepareStatement(
+                "SELECT coalesce(max(id), 0) FROM last_run_change"); ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Devices whose latest change in the feed is not their last run and its status: changes lost. */
     long devicesTheFeedGotWrong() throws SQLException {
         try (Connection connection = connect(); PreparedStatement ps = connection.prepareStatement("""

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -23,7 +24,6 @@ final class FeedReader implements Runnable {
     private volatile boolean stopping;
     private String lastId;
     private int connections;
-    private boolean lastAttemptConnected;
     private Thread thread;
 
     FeedReader(Supplier<List<Integer>> livePorts) {
@@ -34,15 +34,22 @@ final class FeedReader implements Runnable {
         thread = Thread.ofVirtual().name("feed-reader").start(this);
     }
 
-    /** Stops following live, then reads on until a stream stays quiet: every committed change read. */
-    List<Long> finish() throws InterruptedException {
+    /**
+     * Stops following live, then reads on until it has reached {@code storedHead} (the newest change
+     * id in the store), or {@code patience} has passed.
+     */
+    List<Long> finish(LongSupplier storedHead, Duration patience) throws InterruptedException {
         stopping = true;
         thread.join();
-        while (true) {
-            if (read(Integer.MAX_VALUE, Duration.ofSeconds(3)) == 0 && lastAttemptConnected) {
-                return seen;
-            }
+        long deadline = System.nanoTime() + patience.toNanos();
+        while (lastSeen() < storedHead.getAsLong() && System.nanoTime() < deadline) {
+            read(Integer.MAX_VALUE, Duration.ofSeconds(3));
         }
+        return seen;
+    }
+
+    private long lastSeen() {
+        return lastId == null ? 0 : Long.parseLong(lastId);
     }
 
     int connections() {
@@ -59,7 +66,6 @@ final class FeedReader implements Runnable {
     /** One connection to a random live replica: up to {@code take} changes; the number read. */
     private int read(int take, Duration patience) {
         List<Integer> ports = livePorts.get();
-        lastAttemptConnected = false;
         if (ports.isEmpty()) {
             pause();
             return 0;
@@ -68,7 +74,6 @@ final class FeedReader implements Runnable {
         int read = 0;
         try (SseClient client = SseClient.open("http://localhost:" + port + "/api/v1/changes", lastId)) {
             connections++;
-            lastAttemptConnected = true;
             while (read < take) {
                 SseClient.Event event = client.nextEvent(patience);
                 if (event == null) {
