@@ -74,6 +74,7 @@ public final class BenchDatabase {
             rs.next();
             if (label.equals(rs.getString(1))) {
                 System.err.println("Dataset kept from an earlier run (bench.dataDir)");
+                db.deriveChangesIfMissing();
                 return db;
             }
         }
@@ -86,6 +87,25 @@ public final class BenchDatabase {
         }
         System.err.printf("Loaded by COPY, then VACUUM ANALYZE: %.1f s%n", (System.nanoTime() - loading) / 1e9);
         return db;
+    }
+
+    /**
+     * A store kept from before the change feed (V9) has the runs but no changes: derives them once,
+     * so every kept dataset serves /changes as a fresh load would.
+     */
+    private void deriveChangesIfMissing() throws SQLException {
+        try (Connection c = connect(); Statement st = c.createStatement();
+             ResultSet rs = st.executeQuery("SELECT EXISTS (SELECT FROM last_run_change)")) {
+            rs.next();
+            if (rs.getBoolean(1)) {
+                return;
+            }
+            long deriving = System.nanoTime();
+            deriveChanges(st);
+            st.execute("VACUUM (ANALYZE) last_run_change");
+            System.err.printf("Kept dataset had no change feed: derived it, then VACUUM ANALYZE: %.1f s%n",
+                    (System.nanoTime() - deriving) / 1e9);
+        }
     }
 
     private static BenchDatabase migrated(boolean statementStats) throws SQLException {
@@ -138,7 +158,9 @@ public final class BenchDatabase {
     /** Empties the store and (re)creates the dataset's sources with zeroed counters. */
     public void reset() throws SQLException {
         try (Connection c = connect(); Statement st = c.createStatement()) {
-            st.execute("TRUNCATE device, run, task, sync_checkpoint");
+            // the change feed too: changes of runs no longer stored would be served by /changes
+            st.execute("TRUNCATE device, run, task, sync_checkpoint, last_run_change");
+            st.execute("UPDATE change_feed_state SET pruned_through = 0");
             st.execute("COMMENT ON TABLE run IS NULL");
             try (PreparedStatement ps = c.prepareStatement("""
                     INSERT INTO source (id, vendor) VALUES (?, ?)
@@ -179,7 +201,8 @@ public final class BenchDatabase {
     /**
      * Loads the whole dataset the fast way, bypassing the batch write: tasks, then COPY of every run,
      * then one device row per (source, device) pointing at its last run by (started_at DESC, run_id
-     * DESC), exactly what the batch write's device refresh leaves behind. Returns the COPY's seconds.
+     * DESC), exactly what the batch write's device refresh leaves behind, and the change feed a
+     * backfill in time order leaves ({@link #deriveChanges}). Returns the COPY's seconds.
      */
     public double load(Dataset data) throws SQLException {
         try (Connection c = connect(); Statement st = c.createStatement()) {
@@ -195,8 +218,33 @@ public final class BenchDatabase {
                       FROM run r JOIN device_name n USING (source_id, device_id)
                      ORDER BY r.source_id, r.device_id, r.started_at DESC, r.run_id DESC""");
             st.execute("UPDATE source s SET runs_stored = (SELECT count(*) FROM run r WHERE r.source_id = s.id)");
+            deriveChanges(st);
             return seconds;
         }
+    }
+
+    /**
+     * The change feed of a backfill that wrote the runs in time order: each run became its device's
+     * last run when it arrived, so one change per run, ids in (started_at, run_id) order, the previous
+     * status the device's run before it. A real backfill writes batches of 1000, where two runs of one
+     * device in a batch give one change (docs/change-feed.md): 1000 runs over 50,000 devices hold about
+     * 10 such pairs, so a real backfill would leave ~1% fewer. Each change shows the run as stored (its final status), and
+     * created_at is the load's time: the HTTP benchmark sets a retention that keeps them.
+     */
+    private static void deriveChanges(Statement st) throws SQLException {
+        // ids from 1, just after where the feed starts (pruned_through 0): a store emptied by reset() or
+        // by retention would otherwise go on from its old ids, and a page from the oldest would scan
+        // empty ranges (or answer 410)
+        st.execute("UPDATE change_feed_state SET pruned_through = 0");
+        st.execute("ALTER TABLE last_run_change ALTER COLUMN id RESTART WITH 1");
+        st.execute("""
+                INSERT INTO last_run_change (source_id, device_id, run_id, task_id, status, previous_status,
+                                             vendor_status, started_at, ended_at, updated_at, error)
+                SELECT source_id, device_id, run_id, task_id, status,
+                       lag(status) OVER (PARTITION BY source_id, device_id ORDER BY started_at, run_id),
+                       vendor_status, started_at, ended_at, updated_at, error
+                  FROM run
+                 ORDER BY started_at, run_id""");
     }
 
     /**
@@ -302,7 +350,7 @@ public final class BenchDatabase {
     /** VACUUM ANALYZE: visibility map and statistics as a settled production store has them. */
     public void settle() throws SQLException {
         try (Connection c = connect(); Statement st = c.createStatement()) {
-            st.execute("VACUUM (ANALYZE) run, device, task, source");
+            st.execute("VACUUM (ANALYZE) run, device, task, source, last_run_change");
         }
     }
 

@@ -84,7 +84,7 @@ public final class HttpBench {
             jvmArgs.add("-XX:StartFlightRecording=name=bench,settings=profile");
         }
         String[] database = db.credentials();
-        try (PackagedApp started = PackagedApp.start(app, jvmArgs, database[0], database[1], database[2], sources())) {
+        try (PackagedApp started = PackagedApp.start(app, jvmArgs, database[0], database[1], database[2], appProperties())) {
             long[] atReady = started.memory();
             System.out.printf("Application: %s, JVM options %s, ready in %.0f ms, RSS %,d MB%n%n", app,
                     String.join(" ", jvmArgs), started.readyMillis, atReady[0] >> 10);
@@ -191,19 +191,30 @@ public final class HttpBench {
         return Math.round(http / pgbench * 100) / 100.0;
     }
 
+    /**
+     * Every request asks for JSON, as the facade's clients do: /changes answers the same URL with
+     * Server-Sent Events to {@code Accept: text/event-stream}.
+     */
+    private static final String ACCEPT = "application/json";
+
     /** The body of a 200 answer to an authorized GET (anything else stops the benchmark). */
     private static String get(HttpClient http, String url, String token) throws Exception {
         HttpResponse<String> answer = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", token)
-                .build(), HttpResponse.BodyHandlers.ofString());
+                .header("Accept", ACCEPT).build(), HttpResponse.BodyHandlers.ofString());
         if (answer.statusCode() != 200) {
             throw new IllegalStateException(url + " answered " + answer.statusCode() + ": " + answer.body());
         }
         return answer.body();
     }
 
-    /** The dataset's sources, configured but disabled: the facade knows them, nothing syncs. */
-    private static Map<String, String> sources() {
+    /**
+     * The dataset's sources, configured but disabled: the facade knows them, nothing syncs. The change
+     * feed's retention long enough to keep the loaded changes, which are as old as the load (a kept
+     * store's too), so no request meets a store being pruned.
+     */
+    private static Map<String, String> appProperties() {
         Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("taskruns.changes.retention", "36500d");
         for (Dataset.Source source : Dataset.SOURCES) {
             String prefix = "taskruns.sources." + source.id() + ".";
             properties.put(prefix + "vendor", source.vendor().name().toLowerCase());
@@ -243,6 +254,10 @@ public final class HttpBench {
             lastRunsOfTask.add("/api/v1/last-runs?taskId=" + task);
             runsOfTask.add("/api/v1/runs?taskId=" + task);
         }
+        List<String> changesOfDevice = new ArrayList<>();
+        for (int i = 0; i < SAMPLES; i++) {
+            changesOfDevice.add("/api/v1/changes?limit=100&deviceId=" + Dataset.deviceId(random.nextInt(data.devices)));
+        }
         String hourAgo = encode(Dataset.END.minus(Duration.ofHours(1)));
         String weekAgo = encode(Dataset.END.minus(Duration.ofDays(7)));
         return List.of(
@@ -263,7 +278,14 @@ public final class HttpBench {
                 new Shape("runs, taskId=", runsOfTask, false),
                 Shape.of("runs, startedAfter=end-1h", "/api/v1/runs?startedAfter=" + hourAgo),
                 Shape.of("runs, startedAfter=end-7d", "/api/v1/runs?startedAfter=" + weekAgo),
-                Shape.of("runs, vendor=ALIBABA", "/api/v1/runs?vendor=ALIBABA"))
+                Shape.of("runs, vendor=ALIBABA", "/api/v1/runs?vendor=ALIBABA"),
+                // the change feed as pages (JSON); one change per run, oldest first (BenchDatabase)
+                Shape.of("changes, first page", "/api/v1/changes?limit=100"),
+                middleChanges("changes, deep page", only, app, http, token),
+                Shape.of("changes, status=FAILED", "/api/v1/changes?limit=100&status=FAILED"),
+                // ~20 changes per device: each call reads its 40 windows of 5,000 ids and answers what it found
+                new Shape("changes, deviceId=", changesOfDevice, false),
+                Shape.of("changes, since=now", "/api/v1/changes?since=now"))
                 .stream().filter(shape -> only.matcher(shape.name()).find()).toList();
     }
 
@@ -290,6 +312,26 @@ public final class HttpBench {
         return path + (cursor == null ? "" : "?cursor=" + cursor);
     }
 
+    /**
+     * A page of changes after the id halfway between the oldest and the newest (change ids are
+     * numbers; the walk of {@link #middle} would read 500 pages for the same point).
+     */
+    private static Shape middleChanges(String name, Pattern only, PackagedApp app, HttpClient http, String token)
+            throws Exception {
+        String path = "/api/v1/changes?limit=100";
+        if (!only.matcher(name).find()) {
+            return Shape.of(name, path);
+        }
+        long newest = Long.parseLong(JSON.readTree(get(http, app.url("/api/v1/changes?since=now"), token))
+                .get("nextCursor").asText());
+        JsonNode oldest = JSON.readTree(get(http, app.url("/api/v1/changes?limit=1"), token)).get("items");
+        if (oldest.isEmpty()) {
+            throw new IllegalStateException("The store holds no changes to page through");
+        }
+        long first = Long.parseLong(oldest.get(0).get("id").asText());
+        return Shape.of(name, path + "&after=" + (first + (newest - first) / 2));
+    }
+
     /** A wrk script drawing one of the shape's paths per request, with the token (and gzip if asked). */
     private static Path script(Path folder, Shape shape, String token) throws IOException {
         StringBuilder lua = new StringBuilder("local paths = {\n");
@@ -298,6 +340,7 @@ public final class HttpBench {
         }
         lua.append("}\n")
                 .append("local headers = { [\"Authorization\"] = \"").append(token).append("\"")
+                .append(", [\"Accept\"] = \"").append(ACCEPT).append("\"")
                 .append(shape.gzip() ? ", [\"Accept-Encoding\"] = \"gzip\"" : "").append(" }\n")
                 .append("request = function()\n")
                 .append("  return wrk.format(\"GET\", paths[math.random(#paths)], headers)\n")
@@ -347,7 +390,8 @@ public final class HttpBench {
         String[] encodings = {"identity", "gzip"};
         for (int i = 0; i < 2; i++) {
             HttpResponse<byte[]> answer = http.send(HttpRequest.newBuilder(URI.create(url)).header("Authorization", token)
-                    .header("Accept-Encoding", encodings[i]).build(), HttpResponse.BodyHandlers.ofByteArray());
+                    .header("Accept", ACCEPT).header("Accept-Encoding", encodings[i]).build(),
+                    HttpResponse.BodyHandlers.ofByteArray());
             sizes[i] = answer.body().length;
         }
         return sizes;
@@ -355,7 +399,8 @@ public final class HttpBench {
 
     private static String example(Shape shape) {
         String path = shape.paths().getFirst();
-        String shortened = path.replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "{id}").replaceAll("cursor=[^&]+", "cursor=…");
+        String shortened = path.replaceAll("[0-9a-f]{8}-[0-9a-f-]{27}", "{id}").replaceAll("cursor=[^&]+", "cursor=…")
+                .replaceAll("after=[^&]+", "after=…");
         return shape.paths().size() > 1 ? shortened + " (random)" : shortened;
     }
 

@@ -19,9 +19,10 @@ import java.util.regex.Pattern;
  * benchmark needs "the exact SQL the service sends" for pgbench, and reading it back from the server
  * copies nothing and cannot drift from the code. While {@link #record} runs, {@code log_statement} is
  * {@code all} for every session; the caller's own session writes a marker before each request, and the
- * statements that follow it (from the application's sessions, naming table {@code run}) belong to that
- * request. Needs the JSON log ({@code log_destination=jsonlog}, which the embedded server has) and a
- * superuser to read it.
+ * statements that follow it (from the application's sessions, naming table {@code run}, or for
+ * {@code /changes} {@code last_run_change} and {@code change_feed_state}) belong to that request.
+ * Needs the JSON log ({@code log_destination=jsonlog}, which the embedded server has) and a superuser
+ * to read it.
  */
 final class ServerLog {
 
@@ -47,7 +48,8 @@ final class ServerLog {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern EXECUTE = Pattern.compile("^execute [^:]+: (.*)$", Pattern.DOTALL);
     private static final Pattern PARAMETER = Pattern.compile("\\$(\\d+) = (NULL|'((?:[^']|'')*)')");
-    private static final Pattern READS_RUNS = Pattern.compile("\\brun\\b");
+    /** The store's tables a facade request reads: the runs, or the change feed and its retention mark. */
+    private static final Pattern READS_STORE = Pattern.compile("\\b(run|last_run_change|change_feed_state)\\b");
     private static final Pattern MARKER = Pattern.compile("SELECT 'bench-request-(\\d+)'$");
 
     private final Connection c;
@@ -101,7 +103,7 @@ final class ServerLog {
                 continue;
             }
             if (current < 0 || entry.path("pid").asInt() == ownPid || !execute.matches()
-                    || !READS_RUNS.matcher(execute.group(1)).find()) {
+                    || !READS_STORE.matcher(execute.group(1)).find()) {
                 continue;
             }
             executed.get(current).add(new Executed(execute.group(1), parameters(entry.path("detail").asText())));
