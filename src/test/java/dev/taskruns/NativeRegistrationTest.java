@@ -53,6 +53,8 @@ class NativeRegistrationTest {
             entry("dev.taskruns.store.RunStore$DeviceState", "a device row read by JDBC, compared in SQL"),
             entry("dev.taskruns.store.RunQueries$Change", "a row read by JDBC, mapped to api.ChangeDto"),
             entry("dev.taskruns.store.RunQueries$ChangeStretch", "a read result, in memory"),
+            entry("dev.taskruns.store.RunQueries$ChangeBounds", "a read result, in memory"),
+            entry("dev.taskruns.feed.ChangeFeed$Start", "a reader's start, in memory"),
             entry("dev.taskruns.store.RunView", "a row read by JDBC, mapped to api.RunDto"),
             entry("dev.taskruns.store.StoredRun", "a row read by JDBC"),
             entry("dev.taskruns.store.UnifiedRun", "a mapped vendor record on its way to the batch write"),

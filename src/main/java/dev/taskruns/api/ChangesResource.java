@@ -60,8 +60,7 @@ public class ChangesResource {
     @APIResponse(responseCode = "200", description = "A page of changes and the cursor to read on from")
     public ChangePage page(@BeanParam ChangeParams params, @HeaderParam(LAST_EVENT_ID) String lastEventId) {
         ChangeParams.ParsedChanges query = params.parseChanges(sources, lastEventId);
-        long start = feed.startAfter(query.after(), query.sinceNow());
-        ChangeStretch stretch = feed.read(query.filter(), start, query.limit());
+        ChangeStretch stretch = feed.first(feed.startAfter(query.after(), query.sinceNow()), query.filter(), query.limit());
         return new ChangePage(stretch.changes().stream().map(ChangeDto::of).toList(), ChangeIds.format(stretch.readThrough()));
     }
 
@@ -75,7 +74,7 @@ public class ChangesResource {
     public void stream(@BeanParam ChangeParams params, @HeaderParam(LAST_EVENT_ID) String lastEventId,
                        @Context SseEventSink sink, @Context Sse sse) {
         ChangeParams.ParsedChanges query = params.parseChanges(sources, lastEventId);
-        long start = feed.startAfter(query.after(), query.sinceNow());
+        long start = feed.startAfter(query.after(), query.sinceNow()).after();
         ChangeStream stream = new ChangeStream(feed, config, json, sink, sse, query.filter(), start);
         if (!feed.open(stream)) {
             throw new ServiceUnavailableException("This replica is stopping; reconnect to reach another one");

@@ -3,6 +3,7 @@ package dev.taskruns.feed;
 import dev.taskruns.store.ChangeRetention;
 import dev.taskruns.store.RunFilter;
 import dev.taskruns.store.RunQueries;
+import dev.taskruns.store.RunQueries.ChangeBounds;
 import dev.taskruns.store.RunQueries.ChangeStretch;
 import dev.taskruns.store.SyncCycleRepository;
 import io.micrometer.core.instrument.Gauge;
@@ -18,6 +19,7 @@ import org.jboss.logging.Logger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -93,29 +95,40 @@ public class ChangeFeed {
      * Where a reader starts: after {@code after} when given (410 when retention has removed changes
      * that followed it, or when it lies beyond the feed's end: a store restored from a backup, or
      * another deployment's id), at the present for {@code since=now}, else at the oldest change kept.
+     * The start comes with the feed's end as just read, so a first page needs no second look.
      */
-    public long startAfter(Long after, boolean sinceNow) {
+    public Start startAfter(Long after, boolean sinceNow) {
+        ChangeBounds bounds = queries.changeBounds();
         if (sinceNow) {
-            return queries.changesHead();
+            return new Start(bounds.head(), bounds.head());
         }
-        long pruned = queries.changesPrunedThrough();
         if (after == null) {
-            return pruned;
+            return new Start(bounds.prunedThrough(), bounds.head());
         }
-        if (after < pruned) {
+        if (after < bounds.prunedThrough()) {
             throw new Gone("Changes after id " + after + " are no longer kept (retention " + config.retention()
                     + "); read the current state from /api/v1/last-runs and follow the feed with since=now");
         }
-        if (after > queries.changesHead()) {
+        if (after > bounds.head()) {
             throw new Gone("No change with id " + after + " was ever stored here (a restored store or another "
                     + "deployment's id); read the current state from /api/v1/last-runs and follow the feed with since=now");
         }
-        return after;
+        return new Start(after, bounds.head());
+    }
+
+    /** A reader's first position, and the feed's end when it was taken. */
+    public record Start(long after, long head) {
+    }
+
+    /** Up to {@code limit} changes the filter keeps after the start, up to the end read with it. */
+    public ChangeStretch first(Start start, RunFilter filter, int limit) {
+        return start.after() >= start.head() ? new ChangeStretch(List.of(), start.after(), true)
+                : queries.changes(filter, start.after(), start.head(), limit);
     }
 
     /** Up to {@code limit} changes the filter keeps after {@code after}, up to the feed's current end. */
     public ChangeStretch read(RunFilter filter, long after, int limit) {
-        return queries.changes(filter, after, queries.changesHead(), limit);
+        return queries.changes(filter, after, queries.changeBounds().head(), limit);
     }
 
     /** Registers an open stream until it ends; false when this replica is stopping and takes none. */
@@ -156,7 +169,7 @@ public class ChangeFeed {
             return;
         }
         try {
-            long newest = queries.changesHead();
+            long newest = queries.changeBounds().head();
             lock.lock();
             try {
                 if (newest != head) {

@@ -188,17 +188,23 @@ public class RunQueries {
     private static final int CHANGE_WINDOWS_PER_CALL = 40;
 
     /**
-     * The newest change id: every smaller id is committed or will never exist, as ids are taken in
-     * commit order (RunStore). With no change kept, where retention has pruned to.
+     * Where the feed stands: every change up to {@code prunedThrough} has been removed by retention,
+     * and {@code head} is the newest id (every smaller one is committed or will never exist, as ids
+     * are taken in commit order, RunStore; with no change kept, where retention has pruned to).
      */
-    public long changesHead() {
-        return withConnection(c -> single(c, """
-                SELECT coalesce((SELECT max(id) FROM last_run_change), (SELECT pruned_through FROM change_feed_state))"""));
+    public record ChangeBounds(long prunedThrough, long head) {
     }
 
-    /** Every change up to this id has been removed by retention. */
-    public long changesPrunedThrough() {
-        return withConnection(c -> single(c, "SELECT pruned_through FROM change_feed_state"));
+    /** The feed's bounds, in one statement: every feed call starts with them. */
+    public ChangeBounds changeBounds() {
+        return withConnection(c -> {
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery("""
+                    SELECT s.pruned_through, coalesce((SELECT max(id) FROM last_run_change), s.pruned_through)
+                      FROM change_feed_state s""")) {
+                rs.next();
+                return new ChangeBounds(rs.getLong(1), rs.getLong(2));
+            }
+        });
     }
 
     /**
@@ -237,13 +243,6 @@ public class RunQueries {
             }
             return new ChangeStretch(changes, from, from >= head);
         });
-    }
-
-    private static long single(Connection c, String sql) throws SQLException {
-        try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
     }
 
     /**
