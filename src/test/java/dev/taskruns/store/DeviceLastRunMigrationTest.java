@@ -6,6 +6,10 @@ import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -45,6 +49,9 @@ class DeviceLastRunMigrationTest {
     void aPopulatedStoreKeepsEveryDevicesLastStartAndStatusExactAcrossV7() throws SQLException {
         migrate("6");
         try (Connection c = connect()) {
+            // this version's batch write also records the change feed: V9's new tables, created ahead,
+            // are all it needs from after V7 (they touch nothing V7 and V8 change)
+            execute(c, changeFeedTables());
             execute(c, "INSERT INTO source (id, vendor) VALUES ('alpha', 'ESET'), ('gamma', 'ALIBABA')");
             List<UnifiedRun> runs = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
@@ -97,6 +104,15 @@ class DeviceLastRunMigrationTest {
     /** Calls of V6's look-up function in this transaction so far. */
     private static long lookUps(Connection c) throws SQLException {
         return (Long) single(c, "SELECT coalesce(pg_stat_get_xact_function_calls('device_last_run_copy'::regproc), 0)");
+    }
+
+    private static String changeFeedTables() {
+        try (InputStream in = DeviceLastRunMigrationTest.class.getResourceAsStream(
+                "/db/migration/V9__change_feed_and_cycle_history.sql")) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static void migrate(String version) {
