@@ -424,6 +424,11 @@ class Console {
             } finally {
                 clearTimeout(watchdog);
             }
+            if (this.lastEventId == null) {
+                // no event yet, so no resume point: the next stream starts at the present again, and
+                // a change between the two streams would be missed without reading the list again
+                reload = true;
+            }
             if (reload && !listedWithoutFeed) { // no feed yet: show the list anyway, read again once it opens
                 listedWithoutFeed = true;
                 this.loadFailing();
