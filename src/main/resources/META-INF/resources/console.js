@@ -411,8 +411,10 @@ class Console {
                 heard();
                 await readEvents(response.body, heard, event => {
                     this.lastEventId = event.id ?? this.lastEventId;
-                    this.apply(JSON.parse(event.data), true);
-                    this.sourcesSoon();
+                    if (event.data != null) { // the opening block carries only the stream's start as id
+                        this.apply(JSON.parse(event.data), true);
+                        this.sourcesSoon();
+                    }
                 });
                 feedState('reconnecting', 'the stream ended');
             } catch (error) {
@@ -439,7 +441,7 @@ class Console {
     }
 }
 
-/** Server-Sent Events from a fetch body: data lines joined, the id kept, comments (heartbeats) only heard. */
+/** Server-Sent Events from a fetch body: data lines joined, the id kept (alone too), comments (heartbeats) only heard. */
 async function readEvents(body, heard, dispatch) {
     const reader = body.pipeThrough(new TextDecoderStream()).getReader();
     let buffer = '';
@@ -456,8 +458,8 @@ async function readEvents(body, heard, dispatch) {
         buffer = lines.pop(); // an unfinished line waits for the next chunk
         for (const line of lines) {
             if (line === '') {
-                if (data.length) {
-                    dispatch({id, data: data.join('\n')});
+                if (data.length || id !== undefined) {
+                    dispatch({id, data: data.length ? data.join('\n') : null});
                 }
                 data = [];
                 id = undefined;

@@ -55,11 +55,14 @@ final class ChangeStream implements Runnable, ChangeFeed.Stream {
      * The stream's first line, sent on the request's own thread before the resource method returns:
      * the response head is then written once, by this send. Sent from the stream's thread instead, it
      * raced Quarkus writing the same head when the method returned, and the stream broke. The client
-     * also sees the stream open before the first change.
+     * also sees the stream open before the first change. It carries the start as its id (and no
+     * data, so no event fires): an EventSource that opened with since=now and drops before the first
+     * change reconnects with that id, not at a later present, and misses nothing in between.
      */
     void open() {
         try {
-            send(sse.newEventBuilder().comment("changes after " + ChangeIds.format(position)).build());
+            String start = ChangeIds.format(position);
+            send(sse.newEventBuilder().comment("changes after " + start).id(start).build());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             close();

@@ -126,9 +126,17 @@ public class ChangeFeed {
                 : queries.changes(filter, start.after(), start.head(), limit);
     }
 
-    /** Up to {@code limit} changes the filter keeps after {@code after}, up to the feed's current end. */
+    /**
+     * Up to {@code limit} changes the filter keeps after {@code after}, up to the feed's current end.
+     * A stream so far behind that retention removed what it has not read yet ends (Gone) rather than
+     * skip it: the client reconnects with its last id and is told (410).
+     */
     public ChangeStretch read(RunFilter filter, long after, int limit) {
-        return queries.changes(filter, after, queries.changeBounds().head(), limit);
+        ChangeBounds bounds = queries.changeBounds();
+        if (after < bounds.prunedThrough()) {
+            throw new Gone("Retention removed changes after id " + after + " before they were read");
+        }
+        return queries.changes(filter, after, bounds.head(), limit);
     }
 
     /** Registers an open stream until it ends; false when this replica is stopping and takes none. */

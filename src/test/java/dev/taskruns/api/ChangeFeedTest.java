@@ -2,7 +2,9 @@ package dev.taskruns.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.taskruns.feed.ChangeFeed;
 import dev.taskruns.store.ChangeRetention;
+import dev.taskruns.store.RunFilter;
 import dev.taskruns.store.RunStatus;
 import dev.taskruns.store.RunStore;
 import dev.taskruns.store.UnifiedRun;
@@ -32,6 +34,7 @@ import static dev.taskruns.support.Runs.run;
 import static dev.taskruns.support.Runs.withStatus;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
@@ -57,6 +60,9 @@ class ChangeFeedTest {
 
     @Inject
     ObjectMapper json;
+
+    @Inject
+    ChangeFeed feed;
 
     @BeforeEach
     void clear() {
@@ -168,6 +174,8 @@ class ChangeFeedTest {
         String cursor = page(Map.of()).statusCode(200).body("items.size()", equalTo(0)).extract().path("nextCursor");
         page(Map.of("after", cursor)).statusCode(200);
         page(Map.of("after", String.valueOf(Long.parseLong(cursor) + 1_000))).statusCode(410);
+        // a stream that fell behind the retention ends instead of skipping; its client then gets the 410
+        assertThatThrownBy(() -> feed.read(RunFilter.none(), 0, 10)).isInstanceOf(ChangeFeed.Gone.class);
         given().accept("text/event-stream").queryParam("after", "0").get("/api/v1/changes").then().statusCode(410)
                 .contentType("application/problem+json");
     }
@@ -198,6 +206,12 @@ class ChangeFeedTest {
         // an EventSource reconnects to the same URL with Last-Event-ID: the header wins over since=now
         try (SseClient client = SseClient.open(url + "?since=now", firstId)) {
             assertThat(json.readTree(client.nextEvent(PATIENCE).data()).at("/run/runId").asText()).isEqualTo("r2");
+        }
+        // since=now: before any change the stream already gives its start as the id to resume from
+        String head = page(Map.of("since", "now")).extract().path("nextCursor");
+        try (SseClient client = SseClient.open(url + "?since=now", null)) {
+            assertThat(client.next(PATIENCE).isComment()).isTrue();
+            assertThat(client.lastEventId()).isEqualTo(head);
         }
         try (SseClient client = SseClient.open(url + "?status=FAILED&source=alpha", null)) {
             assertThat(json.readTree(client.nextEvent(PATIENCE).data()).at("/run/runId").asText()).isEqualTo("r2");

@@ -26,6 +26,8 @@ public final class SseClient implements AutoCloseable {
     }
 
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
+    /** What an EventSource would send as Last-Event-ID on reconnecting: set by id-only blocks too. */
+    private volatile String lastEventId;
     private final HttpResponse<Stream<String>> response;
     private final Thread reader;
 
@@ -59,6 +61,9 @@ public final class SseClient implements AutoCloseable {
         try {
             for (String line : (Iterable<String>) response.body()::iterator) {
                 if (line.isEmpty()) {
+                    if (id != null) {
+                        lastEventId = id;
+                    }
                     if (data != null) {
                         events.add(new Event(id, data.toString(), null));
                     }
@@ -76,6 +81,10 @@ public final class SseClient implements AutoCloseable {
         } catch (RuntimeException e) {
             // closed by the test (or the server): the queue simply receives nothing more
         }
+    }
+
+    public String lastEventId() {
+        return lastEventId;
     }
 
     /** The next event or comment, or null after {@code timeout}. */
