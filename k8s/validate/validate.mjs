@@ -226,13 +226,18 @@ const promtool = (() => {
     return false;
   }
 })();
+// The PrometheusRule that prometheusrule.test.yaml unit-tests (k8s/overlays/prod/prometheusrule.yaml).
+const TESTED_RULE = "taskrun-aggregator";
 function promtoolErrors(obj) {
   if (!promtool || obj?.kind !== "PrometheusRule") return [];
   const dir = mkdtempSync(path.join(os.tmpdir(), "prometheusrule-"));
   try {
     writeFileSync(path.join(dir, "rules.yaml"), stringify({ groups: obj.spec?.groups ?? [] }));
     copyFileSync(path.join(here, "prometheusrule.test.yaml"), path.join(dir, "test.yaml"));
-    for (const args of [["check", "rules", "rules.yaml"], ["test", "rules", "test.yaml"]]) {
+    // the unit tests are written for the service's own alerts; any other rule is only loaded
+    const runs = [["check", "rules", "rules.yaml"],
+      ...(obj.metadata?.name === TESTED_RULE ? [["test", "rules", "test.yaml"]] : [])];
+    for (const args of runs) {
       try {
         execFileSync("promtool", args, { cwd: dir, encoding: "utf8", stdio: "pipe" });
       } catch (e) {
@@ -263,11 +268,11 @@ const selfTest = [
   { what: "an unknown field in a ServiceMonitor (CRD)", mustFail: true, obj: {
     apiVersion: "monitoring.coreos.com/v1", kind: "ServiceMonitor", metadata: { name: "t" },
     spec: { selector: {}, endpoints: [{ port: "http", intervall: "30s" }] } } },
-  { what: "a PrometheusRule whose expr is no PromQL", mustFail: true, obj: {
+  { what: "a PrometheusRule whose expr is no PromQL", mustFail: true, rejectedBy: "PromQL syntax error", obj: {
     apiVersion: "monitoring.coreos.com/v1", kind: "PrometheusRule", metadata: { name: "t" },
     spec: { groups: [{ name: "g", rules: [{ alert: "A", expr: "max by (source) (x_total >= 3",
       labels: { severity: "warning" }, annotations: { summary: "s" } }] }] } } },
-  { what: "a dashboard ConfigMap whose query is no PromQL", mustFail: true, obj: {
+  { what: "a dashboard ConfigMap whose query is no PromQL", mustFail: true, rejectedBy: "PromQL syntax error", obj: {
     apiVersion: "v1", kind: "ConfigMap", metadata: { name: "t", labels: { grafana_dashboard: "1" } },
     data: { "d.json": JSON.stringify({ uid: "u", title: "t", panels: [{ title: "p", targets: [{ expr: "rate(x[$__rate_interval]) >" }] }] }) } } },
   { what: "an unknown kind", mustFail: true, obj: { apiVersion: "v1", kind: "Sekret", metadata: { name: "t" } } },
@@ -296,7 +301,8 @@ const brokenReference = referenceErrors([
     spec: { selector: { a: "b" }, ports: [{ name: "m", port: 9000, targetPort: "management" }] } },
 ]);
 // Valid PromQL, a template Prometheus cannot load: only promtool sees it.
-if (promtool) selfTest.push({ what: "a PrometheusRule whose summary template does not load (promtool)", mustFail: true, obj: {
+if (promtool) selfTest.push({ what: "a PrometheusRule whose summary template does not load (promtool)", mustFail: true,
+  rejectedBy: "promtool check rules", obj: {
   apiVersion: "monitoring.coreos.com/v1", kind: "PrometheusRule", metadata: { name: "t" },
   spec: { groups: [{ name: "g", rules: [{ alert: "A", expr: "up == 0",
     labels: { severity: "warning" }, annotations: { summary: "{{ $value | noSuchFunction }}" } }] }] } } });
@@ -320,10 +326,12 @@ for (const dir of targets) {
 let failed = 0;
 for (const it of check(items)) {
   if (it.mustFail !== undefined) {
-    const ok = it.mustFail === it.errors.length > 0;
+    // a self-test aimed at one check must be rejected by that check, not by another one that happens to fail too
+    const rejected = it.errors.filter((e) => it.rejectedBy === undefined || e.includes(it.rejectedBy));
+    const ok = it.mustFail === rejected.length > 0;
     console.log(`${ok ? "ok  " : "FAIL"} ${it.where}: ${it.errors.length ? "rejected" : "accepted"}`);
     if (!ok) failed++;
-    else if (it.errors.length) console.log(`       (${it.errors[0].split("\n").slice(-1)[0].trim()})`);
+    else if (rejected.length) console.log(`       (${rejected[0].split("\n").slice(-1)[0].trim()})`);
   } else if (it.errors.length) {
     failed++;
     console.log(`FAIL ${it.where}\n  ${it.errors.join("\n  ")}`);

@@ -28,8 +28,8 @@ final class BestSql {
 
     /**
      * A page of the change feed in one statement, on the store's schema as it is (V9: the primary key
-     * only). The service reads where to start (change_feed_state) and the feed's end (max(id)) in
-     * statements of their own, then ranges of 5,000 ids until the page is full. One statement needs no
+     * only). The service reads where retention stands and the feed's end (max(id)) in one statement
+     * of its own, then ranges of 5,000 ids until the page is full. One statement needs no
      * end: every id it sees is committed in order. Where to start stays a read of change_feed_state, as
      * a page from the oldest and the check of a resume point (410) need it; names are joined as the
      * answer shows them.
@@ -72,7 +72,7 @@ final class BestSql {
             // service's ranges, a read of the device's ~20 changes; that is a migration, not added
             // (its plan is in docs/benchmarks.md, "The change feed over HTTP")
             Map.entry("changes, deviceId=", FROM_OLDEST + " AND c.id <= $2 AND c.device_id = $3 ORDER BY c.id LIMIT 100"),
-            // the feed's end, read once where the service reads it twice (start, then the page's end)
+            // the feed's end alone; the service's one statement also reads where retention stands
             Map.entry("changes, since=now", """
                     SELECT coalesce((SELECT max(id) FROM last_run_change), (SELECT pruned_through FROM change_feed_state))"""));
 

@@ -6,7 +6,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -95,17 +94,16 @@ final class Pgbench {
 
     /** The 99th percentile latency over every thread's log: a line per transaction, its third field in µs. */
     private static double p99Millis(Path logs) throws IOException {
-        List<Long> micros = new ArrayList<>();
+        List<Long> nanos = new ArrayList<>();
         try (var files = Files.list(logs)) {
             for (Path file : files.toList()) {
                 for (String line : Files.readAllLines(file)) {
-                    micros.add(Long.parseLong(line.split(" ")[2]));
+                    nanos.add(Long.parseLong(line.split(" ")[2]) * 1_000);
                 }
                 Files.delete(file);
             }
         }
         Files.delete(logs);
-        Collections.sort(micros);
-        return micros.isEmpty() ? Double.NaN : micros.get((int) Math.ceil(micros.size() * 0.99) - 1) / 1e3;
+        return nanos.isEmpty() ? Double.NaN : Table.percentileMillis(nanos.stream().mapToLong(Long::longValue).toArray(), 99);
     }
 }

@@ -181,7 +181,6 @@ class Console {
         this.lastEventId = null;
         this.knownSources = new Set();
         this.renderQueued = false;
-        this.sourcesQueued = null;
     }
 
     get signal() {
@@ -191,7 +190,6 @@ class Console {
     stop() {
         this.stopped.abort();
         clearInterval(this.sourcesTimer);
-        clearTimeout(this.sourcesQueued);
     }
 
     start() {
@@ -242,16 +240,6 @@ class Console {
                 this.knownSources.add(source.id);
                 select.append(Object.assign(el('option', source.id), {value: source.id}));
             }
-        }
-    }
-
-    /** Sources soon after a change: a cycle is writing. At most one refresh per two seconds. */
-    sourcesSoon() {
-        if (this.sourcesQueued == null) {
-            this.sourcesQueued = setTimeout(() => {
-                this.sourcesQueued = null;
-                this.refreshSources();
-            }, 2000);
         }
     }
 
@@ -413,7 +401,6 @@ class Console {
                     this.lastEventId = event.id ?? this.lastEventId;
                     if (event.data != null) { // the opening block carries only the stream's start as id
                         this.apply(JSON.parse(event.data), true);
-                        this.sourcesSoon();
                     }
                 });
                 feedState('reconnecting', 'the stream ended');

@@ -23,6 +23,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
@@ -105,7 +106,20 @@ class ConsoleIT {
             assertThat(browser.findElement(By.cssSelector("[data-source-id=alidemo] .vendor")).getText()).isEqualTo("ALIBABA");
             wait.until(ExpectedConditions.attributeToBe(By.id("feed"), "data-state", "live"));
             wait.until(d -> !d.findElement(By.id("failing-count")).getText().isEmpty());
+            // each source's recent cycles: a sparkline and their count (both sources synced before the page opened)
+            for (String source : List.of("esetdemo", "alidemo")) {
+                By cycles = By.cssSelector("[data-source-id=" + source + "] .cycles");
+                wait.until(ExpectedConditions.visibilityOfElementLocated(cycles));
+                assertThat(browser.findElements(By.cssSelector("[data-source-id=" + source + "] .cycles svg.spark rect")))
+                        .isNotEmpty();
+                assertThat(browser.findElement(cycles).findElement(By.className("count")).getText()).matches("\\d+, \\d+ failed");
+            }
             screenshot(browser, "console.png");
+            // the token was pasted once: a reload keeps it for the tab (session storage)
+            browser.navigate().refresh();
+            wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("[data-source-id=esetdemo]")));
+            assertThat(browser.findElement(By.id("token-form")).isDisplayed()).isFalse();
+            wait.until(ExpectedConditions.attributeToBe(By.id("feed"), "data-state", "live"));
 
             String device = deviceWhoseLastRunDidNotFail(api);
             String task = ESET.groundTruth().getString("tasks[0].uuid");
@@ -118,6 +132,17 @@ class ConsoleIT {
             long shown = System.nanoTime();
             assertNewestFirst(browser);
             screenshot(browser, "console-failure.png");
+            // filtered by vendor and by source, the ESET device leaves the list and comes back
+            Select vendor = new Select(browser.findElement(By.id("filter-vendor")));
+            vendor.selectByValue("ALIBABA");
+            wait.until(ExpectedConditions.invisibilityOfElementLocated(row));
+            vendor.selectByValue("");
+            wait.until(ExpectedConditions.visibilityOfElementLocated(row));
+            Select source = new Select(browser.findElement(By.id("filter-source")));
+            source.selectByValue("alidemo");
+            wait.until(ExpectedConditions.invisibilityOfElementLocated(row));
+            source.selectByValue("esetdemo");
+            wait.until(ExpectedConditions.visibilityOfElementLocated(row));
 
             // the device's history, newest first: the forced failure on top
             browser.findElement(row).findElement(By.tagName("a")).click();

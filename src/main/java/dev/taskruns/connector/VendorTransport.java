@@ -1,5 +1,6 @@
 package dev.taskruns.connector;
 
+import dev.taskruns.config.Vendor;
 import io.github.bucket4j.Bucket;
 import io.micrometer.core.instrument.Timer;
 import jakarta.ws.rs.ProcessingException;
@@ -11,7 +12,6 @@ import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
-import java.util.Locale;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
@@ -40,13 +40,13 @@ public final class VendorTransport {
     /** The metrics' {@code vendor} tag, e.g. "eset": per-vendor dashboards without a source-to-vendor join. */
     private final String vendorTag;
 
-    /** @param vendor how messages name the vendor, e.g. "ESET" */
-    public VendorTransport(String vendor, String source, CallSettings settings, ConnectorRuntime runtime) {
-        this.vendor = vendor;
+    /** @param name how messages name the vendor, e.g. "ESET" */
+    public VendorTransport(Vendor vendor, String name, String source, CallSettings settings, ConnectorRuntime runtime) {
+        this.vendor = name;
         this.source = source;
         this.settings = settings;
         this.runtime = runtime;
-        this.vendorTag = vendor.toLowerCase(Locale.ROOT);
+        this.vendorTag = vendor.configName(); // as SyncMetrics tags the same source's series
         // one token every 1/rate s and no burst: never more than `rate` calls in any one-second window
         this.bucket = Bucket.builder()
                 .addLimit(limit -> limit.capacity(1)

@@ -217,8 +217,7 @@ public class RunQueries {
             long from = after;
             for (int window = 0; window < CHANGE_WINDOWS_PER_CALL && from < head && changes.size() < limit; window++) {
                 long to = Math.min(head, from + CHANGE_WINDOW);
-                Sql sql = new Sql("");
-                sql.append("""
+                Sql sql = new Sql("""
                         SELECT c.source_id, c.device_id, d.device_name, c.task_id, t.task_name, c.run_id, c.status,
                                c.vendor_status, c.started_at, c.ended_at, c.updated_at, c.error, c.previous_status, c.id
                           FROM last_run_change c
@@ -411,8 +410,9 @@ public class RunQueries {
         private final StringBuilder text;
         private final List<Object> params = new ArrayList<>();
 
-        Sql(String start) {
+        Sql(String start, Object... values) {
             text = new StringBuilder(start);
+            params.addAll(List.of(values));
         }
 
         void append(String fragment, Object... values) {

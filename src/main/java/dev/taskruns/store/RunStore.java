@@ -224,7 +224,7 @@ public class RunStore {
     }
 
     /** A device's last run (the run table's id) and its status. */
-    private record DeviceState(long lastRunId, String lastStatus) {
+    private record DeviceState(Long lastRunId, String lastStatus) {
     }
 
     /** The run upsert's counts, and the devices its moved runs left: source to device ids, in key order. */
@@ -335,13 +335,15 @@ public class RunStore {
         try (PreparedStatement lock = c.prepareStatement(FEED_LOCK)) {
             lock.execute();
         }
+        // a device new in this write has no state before it: null, which differs from any after it
+        DeviceState none = new DeviceState(null, null);
         try (PreparedStatement ps = c.prepareStatement(RECORD_CHANGES)) {
             ps.setArray(1, c.createArrayOf("text", column(devices, (source, id, name) -> source)));
             ps.setArray(2, c.createArrayOf("text", column(devices, (source, id, name) -> id)));
             ps.setArray(3, c.createArrayOf("bigint", column(devices, (source, id, name) ->
-                    before.containsKey(List.of(source, id)) ? before.get(List.of(source, id)).lastRunId() : null)));
+                    before.getOrDefault(List.of(source, id), none).lastRunId())));
             ps.setArray(4, c.createArrayOf("text", column(devices, (source, id, name) ->
-                    before.containsKey(List.of(source, id)) ? before.get(List.of(source, id)).lastStatus() : null)));
+                    before.getOrDefault(List.of(source, id), none).lastStatus())));
             ps.executeUpdate();
         }
     }

@@ -20,7 +20,6 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -95,7 +94,7 @@ public class SyncMetrics {
 
     void cycle(String source, String outcome, Duration duration) {
         Timer.builder("taskruns.sync.cycle.duration").description("Sync cycle duration")
-                .tags("source", source, "outcome", outcome).register(registry).record(duration);
+                .tags(tags(source).and("outcome", outcome)).register(registry).record(duration);
     }
 
     /** Registered at the first success known, so that "never synced" is an absent series, not a zero. */
@@ -116,13 +115,13 @@ public class SyncMetrics {
     }
 
     private Tags tags(String source) {
-        String vendor = sources.find(source).map(s -> s.vendor().name().toLowerCase(Locale.ROOT)).orElse("unknown");
+        String vendor = sources.find(source).map(s -> s.vendor().configName()).orElse("unknown");
         return Tags.of("source", source, "vendor", vendor);
     }
 
     private void count(String source, String result, int amount) {
         if (amount > 0) {
-            registry.counter("taskruns.sync.runs.upserted", "source", source, "result", result).increment(amount);
+            registry.counter("taskruns.sync.runs.upserted", tags(source).and("result", result)).increment(amount);
         }
     }
 }

@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import static dev.taskruns.support.Runs.run;
 import static dev.taskruns.support.Runs.withStatus;
@@ -139,9 +140,12 @@ class ChangeFeedTest {
         assertThat(runIds(Map.of("vendor", "ALIBABA"))).containsExactly("g1");
         assertThat(runIds(Map.of("deviceId", "d2"))).containsExactly("r2");
         assertThat(runIds(Map.of("taskId", "task-9"))).containsExactly("g1");
-        // the nextCursor of a run page is also accepted as cursor=, like everywhere else
+        store.write(List.of(run("alpha", "r9", "d1", T0.plusSeconds(3600), RunStatus.RUNNING)));
+        assertThat(runIds(Map.of("startedAfter", T0.plusSeconds(60).toString()))).containsExactly("r9");
+        assertThat(runIds(Map.of("startedBefore", T0.plusSeconds(60).toString(), "source", "alpha"))).containsExactly("r1", "r2");
+        // a page's nextCursor is also accepted as cursor=, the name the run endpoints use
         String first = page(Map.of("limit", "1")).extract().path("nextCursor");
-        assertThat(runIds(Map.of("cursor", first))).containsExactly("r2", "b1", "g1");
+        assertThat(runIds(Map.of("cursor", first))).containsExactly("r2", "b1", "g1", "r9");
     }
 
     @Test
@@ -210,8 +214,22 @@ class ChangeFeedTest {
         // since=now: before any change the stream already gives its start as the id to resume from
         String head = page(Map.of("since", "now")).extract().path("nextCursor");
         try (SseClient client = SseClient.open(url + "?since=now", null)) {
-            assertThat(client.next(PATIENCE).isComment()).isTrue();
-            assertThat(client.lastEventId()).isEqualTo(head);
+            assertThat(client.awaitLastEventId(PATIENCE)).isEqualTo(head);
+        }
+        // a filter that keeps none of a busy feed's changes: the stream still gets its heartbeats
+        try (SseClient client = SseClient.open(url + "?since=now&status=SUCCEEDED", null)) {
+            assertThat(client.next(PATIENCE).isComment()).isTrue(); // the opening block
+            CompletableFuture<Void> busy = CompletableFuture.runAsync(() -> {
+                for (int i = 0; i < 20; i++) { // a change every 200 ms for 4 s: the stream never idles at the feed's end
+                    store.write(List.of(run("alpha", "busy" + i, "d9", T0.plusSeconds(10 + i), RunStatus.RUNNING)));
+                    LockSupport.parkNanos(Duration.ofMillis(200).toNanos());
+                }
+            });
+            SseClient.Event heartbeat = client.next(Duration.ofMillis(2500));
+            assertThat(busy).as("changes still arriving").isNotDone();
+            assertThat(heartbeat).isNotNull();
+            assertThat(heartbeat.isComment()).isTrue();
+            busy.get(10, TimeUnit.SECONDS);
         }
         try (SseClient client = SseClient.open(url + "?status=FAILED&source=alpha", null)) {
             assertThat(json.readTree(client.nextEvent(PATIENCE).data()).at("/run/runId").asText()).isEqualTo("r2");

@@ -25,6 +25,8 @@ public final class SseClient implements AutoCloseable {
         }
     }
 
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
     private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
     /** What an EventSource would send as Last-Event-ID on reconnecting: set by id-only blocks too. */
     private volatile String lastEventId;
@@ -38,12 +40,13 @@ public final class SseClient implements AutoCloseable {
 
     /** Opens {@code url}; {@code lastEventId} (may be null) as a reconnecting EventSource sends it. */
     public static SseClient open(String url, String lastEventId) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream");
+        // a bound on the answer's head: a frozen (SIGSTOPped) server must not hold the caller forever
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Accept", "text/event-stream")
+                .timeout(Duration.ofSeconds(5));
         if (lastEventId != null) {
             request.header("Last-Event-ID", lastEventId);
         }
-        HttpResponse<Stream<String>> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
-                .send(request.build(), HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<Stream<String>> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofLines());
         if (response.statusCode() != 200) {
             String body = String.join("\n", response.body().toList());
             throw new IOException("HTTP " + response.statusCode() + ": " + body);
@@ -83,7 +86,12 @@ public final class SseClient implements AutoCloseable {
         }
     }
 
-    public String lastEventId() {
+    /** The id an EventSource would resume from, once a block has set one; null after {@code timeout}. */
+    public String awaitLastEventId(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (lastEventId == null && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
         return lastEventId;
     }
 

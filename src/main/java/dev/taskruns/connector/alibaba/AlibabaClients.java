@@ -1,5 +1,6 @@
 package dev.taskruns.connector.alibaba;
 
+import dev.taskruns.config.Vendor;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.taskruns.config.SourceDefinition;
 import dev.taskruns.connector.ConnectorRuntime;
@@ -63,6 +64,6 @@ public class AlibabaClients {
         AcsSigner.AccessKey key = new AcsSigner.AccessKey(alibaba.accessKeyId().orElseThrow(), alibaba.accessKeySecret().orElseThrow());
         return new AlibabaClient(api, alibaba.endpoint(), key, alibaba.securityToken().filter(t -> !t.isBlank()).orElse(null),
                 // x-acs-date is checked against the vendor's real clock, within 15 minutes: always the wall clock
-                new VendorTransport("Alibaba", id, settings, runtime), Clock.systemUTC(), json);
+                new VendorTransport(Vendor.ALIBABA, "Alibaba", id, settings, runtime), Clock.systemUTC(), json);
     }
 }

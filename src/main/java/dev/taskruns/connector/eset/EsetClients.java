@@ -1,5 +1,6 @@
 package dev.taskruns.connector.eset;
 
+import dev.taskruns.config.Vendor;
 import dev.taskruns.config.SourceDefinition;
 import dev.taskruns.connector.ConnectorRuntime;
 import dev.taskruns.connector.VendorTransport;
@@ -52,7 +53,7 @@ public class EsetClients {
         // device names are best effort: without a region or override there are simply none
         Optional<URI> deviceUrl = eset.deviceManagementUrl().or(() -> region.map(EsetRegions::deviceManagementUrl));
 
-        VendorTransport transport = new VendorTransport("ESET", id, settings, runtime);
+        VendorTransport transport = new VendorTransport(Vendor.ESET, "ESET", id, settings, runtime);
         EsetTokens tokens = new EsetTokens(id, build(tokenUrl, EsetTokenApi.class), transport, settings,
                 eset.username().orElseThrow(), eset.password().orElseThrow(), runtime);
         return new EsetClient(id, build(automationUrl, EsetAutomationApi.class),
